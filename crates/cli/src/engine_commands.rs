@@ -1,0 +1,316 @@
+//! `tribune check`, `tribune moderate` and `tribune eval`: thin wrappers around the moderation
+//! engine (all logic, metrics included, lives in `tribune-moderation`).
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use tribune_moderation::eval::{DecisionReport, LabelReport, LabelledRecord};
+use tribune_moderation::{Article, Category, Comment, Evidence, Policy, Verdict};
+
+/// Check one comment and print the engine's verdict.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The comment text.
+    text: String,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Language hint (en, ar, ckb, kmr, tr, fa); detected when absent.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Policy file (TOML); the default policy when absent.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+}
+
+/// Moderate JSON Lines from stdin (`{id, text, lang?, article?: {title, body}}`), one verdict
+/// per line on stdout.
+#[derive(Debug, clap::Args)]
+pub struct ModerateArgs {
+    /// Policy file (TOML); the default policy when absent.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+}
+
+/// Score the engine on a labelled JSON Lines file (`expect` or `labels` records).
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The labelled file.
+    file: PathBuf,
+    /// Policy file (TOML); the default policy when absent.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Folder of articles, `<name>.txt` (first line title, rest body); default: the file's
+    /// folder.
+    #[arg(long)]
+    articles: Option<PathBuf>,
+}
+
+fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
+    match path {
+        None => Ok(Policy::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("reading policy {}", p.display()))?;
+            Policy::from_toml_str(&text).with_context(|| format!("in policy {}", p.display()))
+        }
+    }
+}
+
+pub fn check(args: CheckArgs) -> anyhow::Result<()> {
+    let policy = load_policy(args.policy.as_deref())?;
+    let comment = Comment {
+        text: &args.text,
+        lang: args.lang.as_deref(),
+    };
+    let verdict = tribune_moderation::moderate(&comment, None, &policy);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &verdict)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    match verdict.category {
+        Some(c) => writeln!(out, "decision: {} ({c})", verdict.decision.as_str())?,
+        None => writeln!(out, "decision: {}", verdict.decision.as_str())?,
+    }
+    writeln!(out, "language: {}", verdict.language)?;
+    for (c, s) in &verdict.scores {
+        writeln!(out, "  {c:<16} {s:.2}")?;
+    }
+    for e in &verdict.evidence {
+        writeln!(
+            out,
+            "evidence: {} [{}..{}] {:?}: {}",
+            e.category, e.start, e.end, e.text, e.reason
+        )?;
+    }
+    for r in &verdict.reasons {
+        writeln!(out, "reason: {r}")?;
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct InputArticle {
+    title: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct InputLine {
+    id: serde_json::Value,
+    text: String,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    article: Option<InputArticle>,
+}
+
+#[derive(Serialize)]
+struct EvidenceOut<'a> {
+    category: Category,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct OutputLine<'a> {
+    id: &'a serde_json::Value,
+    decision: &'static str,
+    category: Option<Category>,
+    scores: &'a std::collections::BTreeMap<Category, f32>,
+    evidence: Vec<EvidenceOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine {
+    line: usize,
+    error: String,
+}
+
+fn output_line<'a>(id: &'a serde_json::Value, v: &'a Verdict) -> OutputLine<'a> {
+    OutputLine {
+        id,
+        decision: v.decision.as_str(),
+        category: v.category,
+        scores: &v.scores,
+        evidence: v
+            .evidence
+            .iter()
+            .map(|e: &Evidence| EvidenceOut {
+                category: e.category,
+                start: e.start,
+                end: e.end,
+                text: &e.text,
+            })
+            .collect(),
+    }
+}
+
+/// `tribune moderate`: a bad line gets `{line, error}` and processing continues.
+pub fn moderate(args: ModerateArgs) -> anyhow::Result<()> {
+    moderate_lines(args)
+}
+
+fn moderate_lines(args: ModerateArgs) -> anyhow::Result<()> {
+    let policy = load_policy(args.policy.as_deref())?;
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in stdin.lines().enumerate() {
+        let line = line.context("reading stdin")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<InputLine>(&line) {
+            Ok(input) => {
+                let article = input.article.as_ref().map(|a| Article {
+                    title: &a.title,
+                    body: &a.body,
+                });
+                let comment = Comment {
+                    text: &input.text,
+                    lang: input.lang.as_deref(),
+                };
+                let v = tribune_moderation::moderate(&comment, article.as_ref(), &policy);
+                serde_json::to_writer(&mut out, &output_line(&input.id, &v))?;
+            }
+            Err(e) => serde_json::to_writer(
+                &mut out,
+                &ErrorLine {
+                    line: n + 1,
+                    error: format!("not a comment record ({{id, text, lang?, article?}}): {e}"),
+                },
+            )?,
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn read_article(dir: &Path, name: &str) -> anyhow::Result<(String, String)> {
+    // Names are plain file stems; anything that could leave the folder is refused.
+    anyhow::ensure!(
+        !name.is_empty() && !name.contains(['/', '\\']) && name != ".." && name != ".",
+        "article name {name:?} is not a plain name"
+    );
+    let path = dir.join(format!("{name}.txt"));
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading article {}", path.display()))?;
+    let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+    Ok((title.to_owned(), body.to_owned()))
+}
+
+pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
+    let policy = load_policy(args.policy.as_deref())?;
+    let mut approving = policy.clone();
+    approving.set_auto_approve(true);
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let articles_dir = args.articles.clone().unwrap_or_else(|| {
+        args.file
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    });
+    let mut articles: HashMap<String, (String, String)> = HashMap::new();
+    let mut decisions = DecisionReport::default();
+    let mut labels = LabelReport::default();
+    let mut bad = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: LabelledRecord = match serde_json::from_str(line) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("line {}: skipped: {e}", n + 1);
+                bad += 1;
+                continue;
+            }
+        };
+        if let Some(name) = &record.article
+            && !articles.contains_key(name)
+        {
+            let loaded = read_article(&articles_dir, name)?;
+            articles.insert(name.clone(), loaded);
+        }
+        let article = record
+            .article
+            .as_ref()
+            .and_then(|name| articles.get(name))
+            .map(|(title, body)| Article { title, body });
+        let comment = Comment {
+            text: &record.text,
+            lang: record.lang.as_deref(),
+        };
+        if let Some(expect) = &record.expect {
+            // Auto-approval on: the question is what the engine would decide alone.
+            let v = tribune_moderation::moderate(&comment, article.as_ref(), &approving);
+            decisions.add(&record.id, expect, v.decision);
+        }
+        if let Some(l) = &record.labels {
+            let v = tribune_moderation::moderate(&comment, article.as_ref(), &policy);
+            let lang = record.lang.clone().unwrap_or_else(|| v.language.clone());
+            labels.add(l, &lang, &v, &policy);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if decisions.total > 0 {
+        writeln!(
+            out,
+            "decisions (auto-approval on), {} comments:",
+            decisions.total
+        )?;
+        writeln!(
+            out,
+            "  harm auto-approved:        {} {:?}",
+            decisions.harm_auto_approved.len(),
+            decisions.harm_auto_approved
+        )?;
+        writeln!(
+            out,
+            "  legitimate auto-rejected:  {} {:?}",
+            decisions.legitimate_auto_rejected.len(),
+            decisions.legitimate_auto_rejected
+        )?;
+        writeln!(
+            out,
+            "  decided without a human:   {} ({:.1}%)",
+            decisions.decided_alone,
+            decisions.decided_share() * 100.0
+        )?;
+        writeln!(
+            out,
+            "  outside expectation:       {} {:?}",
+            decisions.unexpected.len(),
+            decisions.unexpected
+        )?;
+    }
+    if !labels.counts.is_empty() {
+        writeln!(
+            out,
+            "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6}",
+            "label", "lang", "support", "precision", "recall", "f1"
+        )?;
+        for ((label, lang), c) in &labels.counts {
+            writeln!(
+                out,
+                "{label:<16} {lang:<6} {:>8} {:>9.3} {:>7.3} {:>6.3}",
+                c.support(),
+                c.precision(),
+                c.recall(),
+                c.f1()
+            )?;
+        }
+    }
+    if bad > 0 {
+        writeln!(out, "{bad} unreadable line(s) skipped")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! `tribune train`: trains the learned classifier on the labelled corpus and writes the model
+//! file and its manifest.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use tribune_learned::{FeatureConfig, TrainConfig};
+use tribune_training::{
+    NORMALISER, Stage, TrainOptions, engine_input, load_corpus, train_model, utc_now, write_outputs,
+};
+
+/// Arguments of `tribune train`.
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// Folder holding train.jsonl and dev.jsonl.
+    #[arg(long, value_name = "DIR", default_value = "../shared/data/corpus")]
+    pub data: PathBuf,
+    /// Model file to write; the manifest goes beside it with a .json extension.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "models/tribune-learned.bin"
+    )]
+    pub out: PathBuf,
+    /// Seed of the shuffling: the same seed and data give the same model bytes.
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    pub seed: u64,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    pub epochs: u32,
+    /// Features are hashed into 2^bits buckets (the file holds one byte per head per used bucket).
+    #[arg(long, default_value_t = FeatureConfig::default().bits)]
+    pub bits: u8,
+    /// AdaGrad base rate of the first epoch.
+    #[arg(long, default_value_t = TrainConfig::default().learning_rate)]
+    pub learning_rate: f32,
+    /// L2 penalty.
+    #[arg(long, default_value_t = TrainConfig::default().l2)]
+    pub l2: f32,
+    /// 0 weighs all examples alike, 1 balances each head's classes fully.
+    #[arg(long, default_value_t = TrainConfig::default().class_weight_power)]
+    pub class_weight_power: f32,
+}
+
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    let style =
+        ProgressStyle::with_template("{msg:<28} [{bar:40}] {percent:>3}% {elapsed_precise}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// Runs `tribune train`.
+pub fn train(args: TrainArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let corpus = load_corpus(&args.data)
+        .with_context(|| format!("reading the corpus in {}", args.data.display()))?;
+    let name = args
+        .out
+        .file_stem()
+        .map_or_else(|| "model".to_owned(), |s| s.to_string_lossy().into_owned());
+    let options = TrainOptions {
+        name,
+        features: FeatureConfig {
+            bits: args.bits,
+            ..FeatureConfig::default()
+        },
+        train: TrainConfig {
+            seed: args.seed,
+            epochs: args.epochs,
+            learning_rate: args.learning_rate,
+            l2: args.l2,
+            class_weight_power: args.class_weight_power,
+            ..TrainConfig::default()
+        },
+        ..TrainOptions::default()
+    };
+
+    let bar = progress_bar();
+    let mut on_stage = |stage: Stage| match stage {
+        Stage::Features { done, total } => {
+            bar.set_message("building features");
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+        Stage::Training(p) => {
+            bar.set_message(format!("epoch {}/{} loss {:.4}", p.epoch, p.epochs, p.loss));
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        }
+        Stage::Promotion { fold, folds } => {
+            bar.set_message(format!("promotion fold {fold}/{folds}"));
+            bar.set_length(folds as u64);
+            bar.set_position(fold as u64);
+        }
+        Stage::Evaluating => bar.set_message("calibrating and evaluating"),
+    };
+    let outcome = train_model(
+        &corpus,
+        &options,
+        &engine_input,
+        NORMALISER,
+        utc_now(),
+        &mut on_stage,
+    )
+    .context("training the learned classifier")?;
+    bar.finish_and_clear();
+
+    let (model_path, manifest_path) = write_outputs(&outcome, &args.out)?;
+    println!("dev figures (thresholds chosen on dev):");
+    print!("{}", outcome.report);
+    if let Some(p) = &outcome.promotion {
+        println!(
+            "promotion, leave one video out over {}:",
+            p.videos.join(", ")
+        );
+        print!("{}", p.figures);
+    }
+    println!(
+        "wrote {} ({} bytes, {} non-zero buckets) and {} in {:.1} s",
+        model_path.display(),
+        outcome.manifest.model_bytes,
+        outcome.manifest.nonzero_buckets,
+        manifest_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

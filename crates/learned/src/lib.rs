@@ -1,0 +1,62 @@
+//! Tribune's learned classifier: scores a comment for every guideline category with a
+//! multi-label logistic regression over hashed sparse features.
+//!
+//! **What it is for.** The moderation engine normalises a comment and finds its lexicon and
+//! promotion signals; this crate turns that normalised text and those signal tokens into a
+//! [`SparseVector`] (character n-grams inside words, word uni- and bigrams, signal tokens,
+//! hashed with FNV-1a into `2^bits` buckets) and a [`Model`] turns the vector into calibrated
+//! probabilities per [`Head`]: `offensive` (the umbrella), `profanity`, `vulgarity`, `threat`,
+//! `personal_attack`, `identity_abuse` and `promotion`. It also holds what is needed to build
+//! such a model: [`train`] (masked labels, per-head class weights, AdaGrad with lazy L2, seeded
+//! shuffling), Platt calibration, metrics and threshold selection ([`calibrate`]), and the
+//! compact, versioned, checksummed model file ([`Model::to_bytes`], [`Model::from_bytes`]).
+//!
+//! **What it is not for.** It does no I/O (models come in as bytes and go out to any
+//! [`std::io::Write`]), does no normalisation (give it the engine's normalised text, or scores
+//! will not match training), knows nothing of policies or decisions, and gives no evidence
+//! spans: hashed features cannot be traced back to words. Reading corpora and writing
+//! reports is the job of the training crate.
+//!
+//! ```
+//! use tribune_learned::{
+//!     train, FeatureConfig, Featurizer, Example, Head, Labels, Model, TrainConfig,
+//! };
+//!
+//! let features = FeatureConfig { bits: 16, ..FeatureConfig::default() };
+//! let featurizer = Featurizer::new(features)?;
+//! let examples: Vec<Example> = [
+//!     ("you are a stupid worthless idiot", true),
+//!     ("shut up you pathetic idiot", true),
+//!     ("thanks for this clear article", false),
+//!     ("the minister spoke about the budget", false),
+//! ]
+//! .iter()
+//! .map(|&(text, offensive)| Example {
+//!     features: featurizer.features(text, &[]),
+//!     labels: Labels::unknown().with(Head::Offensive, offensive),
+//! })
+//! .collect();
+//! let config = TrainConfig { epochs: 20, ..TrainConfig::default() };
+//! let model = train(&examples, features, &config, |_| {})?.quantize()?;
+//!
+//! let bytes = model.to_bytes();
+//! let model = Model::from_bytes(&bytes)?;
+//! let scores = model.score("what an idiot", &[]);
+//! assert!(scores.get(Head::Offensive) > model.score("a clear article", &[]).get(Head::Offensive));
+//! # Ok::<(), tribune_learned::LearnedError>(())
+//! ```
+
+mod calibrate;
+mod error;
+mod features;
+mod model;
+mod train;
+
+pub use calibrate::{
+    AutoDecisions, BinaryMetrics, ThresholdTargets, auto_decisions, binary_metrics, calibrate,
+    calibrate_head, choose_thresholds, fit_platt, margins_by_head, roc_auc,
+};
+pub use error::LearnedError;
+pub use features::{FeatureConfig, Featurizer, MAX_BITS, MIN_BITS, SparseVector};
+pub use model::{Calibration, HEAD_COUNT, Head, Model, Scores, Thresholds};
+pub use train::{Example, Labels, Progress, TrainConfig, TrainedWeights, train};

@@ -1,0 +1,483 @@
+//! The pipeline: normalise, detect the language, match lexicons and promotion patterns, weigh
+//! the context (quotes, reported speech, counter-speech), score relevance, decide.
+
+use std::collections::BTreeMap;
+
+use crate::lang::{self, Language};
+use crate::lexicon::{Action, Hit, Kind};
+use crate::normalize::{Normalized, normalize};
+use crate::policy::Policy;
+use crate::relevance::{self, ArticleIndex};
+use crate::{Article, Category, Comment, Decision, Evidence, Verdict};
+
+/// The engine's version, recorded in every verdict.
+pub const ENGINE_VERSION: &str = concat!("tribune-moderation/", env!("CARGO_PKG_VERSION"), "+rules.1");
+
+/// Only this much of a comment is analysed; a longer one always goes to a human.
+const MAX_BYTES: usize = 64 * 1024;
+
+/// Weight of a group + demeaning word pair with a negation between ("Kurds are not
+/// terrorists"): recorded, but not enough to keep the comment from approval.
+const NEGATED_WEIGHT: f32 = 0.1;
+
+/// Cap on a protected match (inside quotes or reported speech): review, never reject.
+const PROTECTED_CAP: f32 = 0.6;
+/// Cap on a protected match in a comment that condemns it: counter-speech is not abuse.
+const COUNTER_SPEECH_CAP: f32 = 0.15;
+
+/// What the learned classifier (next stage) gets from the deterministic stages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearningInput {
+    /// The folded matching text.
+    pub normalized: String,
+    /// Stable names of lexicon and promotion signals that fired, e.g. `lex:profanity:block`,
+    /// `promo:url`, `norm:bidi_override`; sorted, without duplicates.
+    pub signals: Vec<String>,
+    /// The language used (hinted or detected).
+    pub language: String,
+}
+
+/// One piece of evidence counted towards a category.
+#[derive(Debug, Clone)]
+struct Contribution {
+    category: Category,
+    weight: f32,
+    start: usize,
+    end: usize,
+    reason: String,
+}
+
+struct Analysis<'t> {
+    text: &'t str,
+    truncated: bool,
+    lang: Language,
+    norm: Normalized,
+    /// Lexicon hits with the action that applies in this comment's language.
+    hits: Vec<(Hit, Action)>,
+    promo: Vec<crate::promotion::PromoSignal>,
+}
+
+fn analyse<'t>(text: &'t str, lang_hint: Option<&str>, policy: &Policy) -> Analysis<'t> {
+    let truncated = text.len() > MAX_BYTES;
+    let text = if truncated {
+        let mut cut = MAX_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        &text[..cut]
+    } else {
+        text
+    };
+    let lang = lang_hint
+        .and_then(Language::from_code)
+        .unwrap_or_else(|| lang::detect(text));
+    let norm = normalize(text, lang == Language::Tr);
+    let lexicon = policy.lexicon();
+    let hits = lexicon
+        .find(&norm)
+        .into_iter()
+        .filter_map(|h| {
+            let e = lexicon.entry(h.entry);
+            effective_action(e.lang, e.action, e.kind, lang, &norm.text[h.start..h.end])
+                .map(|a| (h, a))
+        })
+        .collect();
+    let promo = policy.promo().scan(text, &norm, policy.citation_domains());
+    Analysis {
+        text,
+        truncated,
+        lang,
+        norm,
+        hits,
+        promo,
+    }
+}
+
+/// The action an entry of `entry_lang` has in a comment in `lang`: full strength in its own
+/// language; in another language of the same script only a flag (names and loanwords collide
+/// across languages), and only for entries long enough not to be a common syllable. English
+/// swearing is used everywhere, so long English block entries keep their strength in other
+/// Latin-script comments.
+fn effective_action(
+    entry_lang: Language,
+    action: Action,
+    kind: Kind,
+    lang: Language,
+    matched: &str,
+) -> Option<Action> {
+    if entry_lang == lang || action == Action::Allow {
+        return Some(action);
+    }
+    let same_script = (entry_lang.arabic_script() && (lang.arabic_script() || lang == Language::Other))
+        || (entry_lang.latin_script() && (lang.latin_script() || lang == Language::Other));
+    if !same_script {
+        return None;
+    }
+    if matches!(action, Action::Cue) {
+        return Some(action);
+    }
+    let long = matched.chars().count() >= 4;
+    if !long {
+        return None;
+    }
+    if entry_lang == Language::En
+        && lang.latin_script()
+        && matches!(kind, Kind::Guideline(Category::Profanity | Category::Vulgarity))
+    {
+        return Some(action);
+    }
+    Some(Action::Flag)
+}
+
+/// Byte spans of quoted passages in the original text.
+fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut open: Option<(usize, char)> = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev_alnum = k > 0 && chars[k - 1].1.is_alphanumeric();
+        let next_alnum = chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+        match open {
+            None => {
+                let opens = match c {
+                    '"' | '“' | '«' | '„' | '「' | '‹' => true,
+                    '\'' | '‘' => !prev_alnum && next_alnum,
+                    _ => false,
+                };
+                if opens {
+                    open = Some((i, c));
+                }
+            }
+            Some((start, o)) => {
+                let closes = match (o, c) {
+                    ('"', '"') | ('“', '”') | ('“', '"') | ('«', '»') | ('„', '“') | ('「', '」')
+                    | ('‹', '›') => true,
+                    ('\'', '\'') | ('‘', '’') | ('\'', '’') => prev_alnum && !next_alnum,
+                    _ => false,
+                };
+                if closes {
+                    spans.push((start, i + c.len_utf8()));
+                    open = None;
+                }
+            }
+        }
+    }
+    spans
+}
+
+/// Byte offsets where sentences end (after `.`, `!`, `?`, `؟`, `;`, newline).
+fn sentence_breaks(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .filter(|&(_, c)| matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n' | '۔'))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn sentence_of(breaks: &[usize], pos: usize) -> usize {
+    breaks.partition_point(|&b| b < pos)
+}
+
+fn noisy_or(weights: impl Iterator<Item = f32>) -> f32 {
+    1.0 - weights.fold(1.0, |acc, w| acc * (1.0 - w.clamp(0.0, 1.0)))
+}
+
+/// Moderates one comment. Cheap, thread-safe, never panics.
+pub fn moderate(comment: &Comment<'_>, article: Option<&Article<'_>>, policy: &Policy) -> Verdict {
+    let index = article.map(ArticleIndex::new);
+    moderate_with_index(comment, index.as_ref(), policy)
+}
+
+/// Like [`moderate`], with the article's relevance index built once by the caller (for many
+/// comments under one article).
+pub fn moderate_with_index(
+    comment: &Comment<'_>,
+    article: Option<&ArticleIndex>,
+    policy: &Policy,
+) -> Verdict {
+    let a = analyse(comment.text, comment.lang, policy);
+    let mut contributions = lexicon_contributions(&a, policy);
+    for p in &a.promo {
+        if p.weight > 0.0 {
+            contributions.push(Contribution {
+                category: Category::Promotion,
+                weight: p.weight,
+                start: p.start,
+                end: p.end,
+                reason: p.reason.clone(),
+            });
+        }
+    }
+    let mut reasons: Vec<String> = Vec::new();
+    if let Some(index) = article {
+        let rel = relevance::score(&a.norm.text, a.lang, index);
+        if rel.off_topic > 0.0 {
+            contributions.push(Contribution {
+                category: Category::OffTopic,
+                weight: rel.off_topic,
+                start: 0,
+                end: 0,
+                reason: rel.reason.unwrap_or_else(|| "unrelated to the article".into()),
+            });
+        }
+    }
+
+    let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
+    for c in Category::ALL {
+        let s = noisy_or(
+            contributions
+                .iter()
+                .filter(|k| k.category == c)
+                .map(|k| k.weight),
+        );
+        scores.insert(c, (s * 1000.0).round() / 1000.0);
+    }
+
+    let lang_code = a.lang.code();
+    let mut reject: Option<(Category, f32)> = None;
+    let mut review: Option<(Category, f32)> = None;
+    for (&c, &s) in &scores {
+        let t = policy.thresholds(c, lang_code);
+        let can_reject = c != Category::OffTopic;
+        if let Some(r) = t.reject
+            && can_reject
+            && s >= r
+            && reject.is_none_or(|(_, best)| s > best)
+        {
+            reject = Some((c, s));
+        }
+        if s >= t.review && review.is_none_or(|(_, best)| s > best) {
+            review = Some((c, s));
+        }
+    }
+    let max = scores.values().copied().fold(0.0, f32::max);
+    let (decision, category) = if let Some((c, _)) = reject {
+        (Decision::Reject, Some(c))
+    } else if let Some((c, _)) = review {
+        (Decision::Review, Some(c))
+    } else if a.truncated {
+        reasons.push(format!("only the first {MAX_BYTES} bytes were read; a human must look"));
+        (Decision::Review, None)
+    } else if max < policy.approve_below() && policy.auto_approve() {
+        (Decision::Approve, None)
+    } else {
+        if max >= policy.approve_below() {
+            reasons.push("not confidently clean: a human decides".into());
+        } else {
+            reasons.push("clean, but auto-approval is off: a human decides".into());
+        }
+        (Decision::Review, None)
+    };
+
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for k in &contributions {
+        reasons.push(format!("{}: {}", k.category, k.reason));
+        if k.weight <= 0.0 || k.start >= k.end {
+            continue;
+        }
+        let Some(slice) = a.text.get(k.start..k.end) else {
+            continue;
+        };
+        if evidence
+            .iter()
+            .any(|e| e.category == k.category && e.start == k.start && e.end == k.end)
+        {
+            continue;
+        }
+        evidence.push(Evidence {
+            category: k.category,
+            start: k.start,
+            end: k.end,
+            text: slice.to_owned(),
+            reason: k.reason.clone(),
+        });
+    }
+    if a.norm.signals.contains(&"norm:invisible") {
+        reasons.push("invisible characters were removed before matching".into());
+    }
+    reasons.dedup();
+    evidence.sort_by_key(|e| (e.start, e.end));
+
+    Verdict {
+        decision,
+        category,
+        scores,
+        evidence,
+        reasons,
+        language: lang_code.to_owned(),
+        engine_version: ENGINE_VERSION.to_owned(),
+    }
+}
+
+/// Turns lexicon hits into contributions, weighing quotes, reported speech, counter-speech and
+/// group + dehumanising predicate pairs.
+fn lexicon_contributions(a: &Analysis<'_>, policy: &Policy) -> Vec<Contribution> {
+    let lexicon = policy.lexicon();
+    let quotes = quoted_spans(a.text);
+    let breaks = sentence_breaks(a.text);
+    let span = |h: &Hit| a.norm.original_span(h.start, h.end);
+    let of_kind = |kind: Kind| {
+        a.hits
+            .iter()
+            .filter(move |(h, _)| lexicon.entry(h.entry).kind == kind)
+            .map(|(h, _)| *h)
+    };
+    let reported: Vec<(usize, usize)> = of_kind(Kind::Reported).map(|h| span(&h)).collect();
+    let negations: Vec<usize> = of_kind(Kind::Negation).map(|h| h.start).collect();
+    let condemned = of_kind(Kind::Condemn).next().is_some();
+
+    // A match is protected when it is quoted or follows a reported-speech cue in its sentence.
+    let protect = |start: usize, end: usize| -> Option<&'static str> {
+        if quotes.iter().any(|&(qs, qe)| qs < start && end <= qe) {
+            return Some("inside quotation marks");
+        }
+        let sentence = sentence_of(&breaks, start);
+        reported
+            .iter()
+            .any(|&(rs, re)| re <= start && sentence_of(&breaks, rs) == sentence)
+            .then_some("in reported speech")
+    };
+    let mut out = Vec::new();
+    // `judged` is the span whose context decides protection.
+    let mut push_at = |judged: (usize, usize),
+                       category: Category,
+                       weight: f32,
+                       start: usize,
+                       end: usize,
+                       reason: String| {
+        let (weight, reason) = if category == Category::Promotion {
+            (weight, reason)
+        } else if let Some(why) = protect(judged.0, judged.1) {
+            if condemned {
+                (
+                    weight.min(COUNTER_SPEECH_CAP),
+                    format!("{reason}, {why}, in a comment condemning it (counter-speech)"),
+                )
+            } else {
+                (weight.min(PROTECTED_CAP), format!("{reason}, {why}: a human decides"))
+            }
+        } else {
+            (weight, reason)
+        };
+        out.push(Contribution {
+            category,
+            weight,
+            start,
+            end,
+            reason,
+        });
+    };
+
+    for (h, action) in &a.hits {
+        let e = lexicon.entry(h.entry);
+        let (s, t) = span(h);
+        let quoted = a.text.get(s..t).unwrap_or("");
+        match (e.kind, action) {
+            (Kind::Guideline(c), Action::Block | Action::Flag) => {
+                let w = if *action == Action::Block {
+                    policy.block_weight()
+                } else {
+                    policy.flag_weight()
+                };
+                push_at(
+                    (s, t),
+                    c,
+                    w,
+                    s,
+                    t,
+                    format!(
+                        "\"{quoted}\" is on the {} {} list ({})",
+                        e.lang.code(),
+                        c,
+                        action.as_str()
+                    ),
+                );
+            }
+            (Kind::Dehumanizing, Action::Block) => push_at(
+                (s, t),
+                Category::IdentityAbuse,
+                policy.block_weight(),
+                s,
+                t,
+                format!("\"{quoted}\" dehumanises people"),
+            ),
+            _ => {}
+        }
+    }
+
+    // Group term + dehumanising predicate in one sentence: identity abuse, unless negated.
+    let groups: Vec<Hit> = of_kind(Kind::Group).collect();
+    for d in of_kind(Kind::Dehumanizing) {
+        let (ds, de) = span(&d);
+        let sentence = sentence_of(&breaks, ds);
+        let paired = groups.iter().find(|g| {
+            let (gs, _) = span(g);
+            sentence_of(&breaks, gs) == sentence && (g.end <= d.start || d.end <= g.start)
+        });
+        let Some(g) = paired else { continue };
+        let (gs, ge) = span(g);
+        let (lo, hi) = (g.end.min(d.end), g.start.max(d.start));
+        let negated = negations.iter().any(|&n| lo <= n && n < hi);
+        let weight = if negated {
+            NEGATED_WEIGHT
+        } else {
+            policy.block_weight()
+        };
+        let (s, t) = (gs.min(ds), ge.max(de));
+        let said = a.text.get(s..t).unwrap_or("");
+        // Quotes and reported speech are judged on the predicate: "calling Iranians 'animals'".
+        let protected_at = (ds, de);
+        push_at(
+            protected_at,
+            Category::IdentityAbuse,
+            weight,
+            s,
+            t,
+            if negated {
+                format!("\"{said}\" pairs a group with a demeaning word, with a negation")
+            } else {
+                format!("\"{said}\" describes a group of people with a demeaning word")
+            },
+        );
+    }
+    out
+}
+
+/// The deterministic stages' view of a text, for the learned classifier.
+pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> LearningInput {
+    let a = analyse(text, lang, policy);
+    let lexicon = policy.lexicon();
+    let mut signals: Vec<String> = a
+        .hits
+        .iter()
+        .map(|(h, action)| format!("lex:{}:{}", lexicon.entry(h.entry).kind.name(), action.as_str()))
+        .chain(a.promo.iter().map(|p| p.name.to_owned()))
+        .chain(a.norm.signals.iter().map(|s| (*s).to_owned()))
+        .collect();
+    signals.sort();
+    signals.dedup();
+    LearningInput {
+        normalized: a.norm.text,
+        signals,
+        language: a.lang.code().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_quoted_spans() {
+        let t = "calling them 'vermin' is wrong, and \"pests\" too; Shoigu's visit";
+        let spans: Vec<&str> = quoted_spans(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(spans, ["'vermin'", "\"pests\""]);
+    }
+
+    #[test]
+    fn english_swearing_keeps_its_strength_in_other_latin_comments() {
+        let a = effective_action(Language::En, Action::Block, Kind::Guideline(Category::Profanity), Language::Tr, "fuck");
+        assert_eq!(a, Some(Action::Block));
+        let a = effective_action(Language::Tr, Action::Block, Kind::Guideline(Category::Profanity), Language::En, "got");
+        assert_eq!(a, None);
+    }
+}

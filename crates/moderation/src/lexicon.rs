@@ -1,0 +1,415 @@
+//! Lexicons: per-language, per-category word and phrase lists with an action, compiled into one
+//! Aho-Corasick automaton over the normalised matching text.
+//!
+//! File format (one entry per line, `#` starts a comment):
+//!
+//! ```text
+//! block fuck*        # reject when confident
+//! flag  damn         # send to review
+//! allow cocktail     # an exception: suppresses any match inside it
+//! cue   calling them # a context cue (kind given by the file name)
+//! ```
+//!
+//! A `*` at the start or end of an entry lets it join a longer word there (`*` + Arabic prefix
+//! `ال`, `fuck` + `ing`); without it the entry must sit on word boundaries. Entries go through
+//! the same normalisation as comments, so `sh1t` and `shit` are one entry.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::Category;
+use crate::lang::Language;
+use crate::normalize::{Normalized, normalize};
+
+/// What a lexicon entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Counts towards a guideline category.
+    Guideline(Category),
+    /// A group named for who they are (identity term): harmless alone.
+    Group,
+    /// A dehumanising or demeaning predicate: identity abuse next to a group term.
+    Dehumanizing,
+    /// Reported speech ("calling them", "the word"): what follows is quoted, not said.
+    Reported,
+    /// Condemnation of abuse ("disgusting", "racism"): counter-speech.
+    Condemn,
+    /// A negation ("not", "never") that turns a statement around.
+    Negation,
+    /// An exception (Scunthorpe): suppresses matches inside it.
+    Allow,
+}
+
+impl Kind {
+    fn from_file(name: &str) -> Option<Kind> {
+        Some(match name {
+            "group" => Kind::Group,
+            "dehumanizing" => Kind::Dehumanizing,
+            "reported" => Kind::Reported,
+            "condemn" => Kind::Condemn,
+            "negation" => Kind::Negation,
+            "allow" => Kind::Allow,
+            other => Kind::Guideline(other.parse().ok()?),
+        })
+    }
+
+    /// Stable name used in signals.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Guideline(c) => c.as_str(),
+            Kind::Group => "group",
+            Kind::Dehumanizing => "dehumanizing",
+            Kind::Reported => "reported",
+            Kind::Condemn => "condemn",
+            Kind::Negation => "negation",
+            Kind::Allow => "allow",
+        }
+    }
+}
+
+/// What a match of an entry asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Block,
+    Flag,
+    Allow,
+    Cue,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Block => "block",
+            Action::Flag => "flag",
+            Action::Allow => "allow",
+            Action::Cue => "cue",
+        }
+    }
+}
+
+/// One lexicon entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kind: Kind,
+    pub action: Action,
+    pub lang: Language,
+    /// The entry as written.
+    pub phrase: String,
+    prefix_open: bool,
+    suffix_open: bool,
+}
+
+/// A match of an entry in the matching text (byte offsets into `Normalized::text`).
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    pub entry: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A compiled set of lexicons.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    automaton: AhoCorasick,
+    /// Pattern id → entry index.
+    pattern_entry: Vec<usize>,
+    entries: Vec<Entry>,
+}
+
+/// A lexicon source: a language, a file name stem (category or cue kind) and its text.
+pub struct Source<'a> {
+    pub lang: Language,
+    pub kind: &'a str,
+    pub text: &'a str,
+}
+
+/// The lexicons shipped with the engine.
+pub fn builtin_sources() -> Vec<Source<'static>> {
+    macro_rules! lex {
+        ($($lang:ident / $kind:literal),* $(,)?) => {
+            vec![$(Source {
+                lang: Language::from_code(stringify!($lang)).unwrap_or(Language::Other),
+                kind: $kind,
+                text: include_str!(concat!(
+                    "../lexicons/", stringify!($lang), "/", $kind, ".txt"
+                )),
+            }),*]
+        };
+    }
+    lex![
+        en / "profanity", en / "vulgarity", en / "threat", en / "personal_attack",
+        en / "identity_abuse", en / "promotion", en / "group", en / "dehumanizing",
+        en / "reported", en / "condemn", en / "negation", en / "allow",
+        ar / "profanity", ar / "vulgarity", ar / "threat", ar / "personal_attack",
+        ar / "identity_abuse", ar / "promotion", ar / "group", ar / "dehumanizing",
+        ar / "reported", ar / "condemn", ar / "negation",
+        fa / "profanity", fa / "vulgarity", fa / "threat", fa / "personal_attack",
+        fa / "identity_abuse", fa / "promotion", fa / "group", fa / "dehumanizing",
+        fa / "reported", fa / "condemn", fa / "negation",
+        ckb / "profanity", ckb / "threat", ckb / "personal_attack", ckb / "identity_abuse",
+        ckb / "promotion", ckb / "group", ckb / "dehumanizing", ckb / "reported",
+        ckb / "condemn",
+        kmr / "profanity", kmr / "threat", kmr / "personal_attack", kmr / "identity_abuse",
+        kmr / "promotion", kmr / "group", kmr / "dehumanizing", kmr / "reported",
+        kmr / "condemn",
+        tr / "profanity", tr / "vulgarity", tr / "threat", tr / "personal_attack",
+        tr / "identity_abuse", tr / "promotion", tr / "group", tr / "dehumanizing",
+        tr / "reported", tr / "condemn", tr / "negation",
+    ]
+}
+
+/// An error in a lexicon source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError {
+    pub source: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// Categories whose single words are often disguised with a mask (`f*ck`, `b**ch`).
+fn maskable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Guideline(Category::Profanity | Category::Vulgarity | Category::PersonalAttack)
+    )
+}
+
+impl Lexicon {
+    /// Compiles sources (built-in and policy-supplied) into one automaton.
+    pub fn build<'a>(
+        sources: impl IntoIterator<Item = Source<'a>>,
+        extra: &[(Language, Kind, Action, String)],
+    ) -> Result<Lexicon, LexiconError> {
+        let mut entries = Vec::new();
+        for src in sources {
+            let kind = Kind::from_file(src.kind).ok_or_else(|| LexiconError {
+                source: format!("{}/{}", src.lang.code(), src.kind),
+                line: 0,
+                message: format!("unknown lexicon kind {:?}", src.kind),
+            })?;
+            for (n, raw) in src.text.lines().enumerate() {
+                let line = raw.split('#').next().unwrap_or("").trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let (action, phrase) = line.split_once(char::is_whitespace).ok_or_else(|| {
+                    LexiconError {
+                        source: format!("{}/{}", src.lang.code(), src.kind),
+                        line: n + 1,
+                        message: "expected `ACTION ENTRY`".into(),
+                    }
+                })?;
+                let action = match action {
+                    "block" => Action::Block,
+                    "flag" => Action::Flag,
+                    "allow" => Action::Allow,
+                    "cue" => Action::Cue,
+                    other => {
+                        return Err(LexiconError {
+                            source: format!("{}/{}", src.lang.code(), src.kind),
+                            line: n + 1,
+                            message: format!(
+                                "unknown action {other:?} (expected block, flag, allow or cue)"
+                            ),
+                        });
+                    }
+                };
+                let kind = if action == Action::Allow {
+                    Kind::Allow
+                } else {
+                    kind
+                };
+                entries.push(make_entry(kind, action, src.lang, phrase.trim()));
+            }
+        }
+        for (lang, kind, action, phrase) in extra {
+            entries.push(make_entry(*kind, *action, *lang, phrase.trim()));
+        }
+
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_entry = Vec::new();
+        for (idx, e) in entries.iter().enumerate() {
+            let core = e.phrase.trim_matches('*');
+            let turkish = e.lang == Language::Tr;
+            let folded = normalize(core, turkish).text;
+            if folded.is_empty() {
+                continue;
+            }
+            let mut variants = vec![folded.clone()];
+            if turkish && folded.contains('ı') {
+                // Turkish is often typed without its letters.
+                variants.push(folded.replace('ı', "i"));
+            }
+            if maskable(e.kind) && e.action != Action::Allow && !folded.contains(' ') {
+                let chars: Vec<char> = folded.chars().collect();
+                if chars.len() >= 4 && chars.iter().all(|c| c.is_ascii_alphabetic()) {
+                    for i in 1..chars.len() - 1 {
+                        let mut one = chars.clone();
+                        one[i] = '*';
+                        variants.push(one.iter().collect());
+                        if i + 1 < chars.len() - 1 {
+                            one[i + 1] = '*';
+                            variants.push(one.iter().collect());
+                        }
+                    }
+                }
+            }
+            for v in variants {
+                patterns.push(v);
+                pattern_entry.push(idx);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| LexiconError {
+                source: "lexicon".into(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+        Ok(Lexicon {
+            automaton,
+            pattern_entry,
+            entries,
+        })
+    }
+
+    pub fn entry(&self, idx: usize) -> &Entry {
+        &self.entries[idx]
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// All matches on word boundaries, minus those inside an `allow` match.
+    pub fn find(&self, norm: &Normalized) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(norm.text.as_str()) {
+            let entry = self.pattern_entry[m.pattern().as_usize()];
+            let e = &self.entries[entry];
+            let (s, t) = (m.start(), m.end());
+            if (e.prefix_open || norm.is_word_start(s)) && (e.suffix_open || norm.is_word_end(t)) {
+                let (s, t) = (
+                    if e.prefix_open { word_start(&norm.text, s) } else { s },
+                    if e.suffix_open { word_end(&norm.text, t) } else { t },
+                );
+                if !hits.iter().any(|h| h.entry == entry && h.start == s) {
+                    hits.push(Hit {
+                        entry,
+                        start: s,
+                        end: t,
+                    });
+                }
+            }
+        }
+        let allows: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| self.entries[h.entry].kind == Kind::Allow)
+            .map(|h| (h.start, h.end))
+            .collect();
+        if !allows.is_empty() {
+            hits.retain(|h| {
+                self.entries[h.entry].kind == Kind::Allow
+                    || !allows.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+            });
+        }
+        hits
+    }
+}
+
+/// Extends a match back to the start of its word, so evidence shows the whole word.
+fn word_start(text: &str, mut pos: usize) -> usize {
+    let b = text.as_bytes();
+    while pos > 0 && b[pos - 1] != b' ' {
+        pos -= 1;
+    }
+    pos
+}
+
+fn word_end(text: &str, mut pos: usize) -> usize {
+    let b = text.as_bytes();
+    while pos < b.len() && b[pos] != b' ' {
+        pos += 1;
+    }
+    pos
+}
+
+fn make_entry(kind: Kind, action: Action, lang: Language, phrase: &str) -> Entry {
+    Entry {
+        kind,
+        action,
+        lang,
+        phrase: phrase.to_owned(),
+        prefix_open: phrase.starts_with('*'),
+        suffix_open: phrase.len() > 1 && phrase.ends_with('*'),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(text: &str) -> Lexicon {
+        Lexicon::build(
+            [Source {
+                lang: Language::En,
+                kind: "profanity",
+                text,
+            }],
+            &[],
+        )
+        .expect("test lexicon compiles")
+    }
+
+    fn phrases(lex: &Lexicon, text: &str) -> Vec<String> {
+        lex.find(&normalize(text, false))
+            .into_iter()
+            .filter(|h| lex.entry(h.entry).kind != Kind::Allow)
+            .map(|h| lex.entry(h.entry).phrase.clone())
+            .collect()
+    }
+
+    #[test]
+    fn matches_on_word_boundaries_only() {
+        let lex = lexicon("block ass\nblock shit*\n");
+        assert_eq!(phrases(&lex, "what an ass"), ["ass"]);
+        assert!(phrases(&lex, "the assassination attempt").is_empty());
+        assert_eq!(phrases(&lex, "shitty idea"), ["shit*"]);
+    }
+
+    #[test]
+    fn allow_entries_suppress_matches_inside_them() {
+        let lex = lexicon("block cock*\nallow cocktail*\n");
+        assert!(phrases(&lex, "cocktail parties").is_empty());
+        assert_eq!(phrases(&lex, "cocky"), ["cock*"]);
+    }
+
+    #[test]
+    fn masked_variants_match() {
+        let lex = lexicon("block fuck*\n");
+        assert_eq!(phrases(&lex, "f*ck this"), ["fuck*"]);
+        assert_eq!(phrases(&lex, "f**king hell"), ["fuck*"]);
+    }
+
+    #[test]
+    fn reports_the_line_of_a_bad_entry() {
+        let err = Lexicon::build(
+            [Source {
+                lang: Language::En,
+                kind: "profanity",
+                text: "block ok\nreject nope\n",
+            }],
+            &[],
+        )
+        .expect_err("bad action");
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn builtin_lexicons_compile() {
+        let lex = Lexicon::build(builtin_sources(), &[]).expect("built-in lexicons compile");
+        assert!(lex.len() > 300);
+    }
+}

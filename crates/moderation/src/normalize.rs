@@ -1,0 +1,494 @@
+//! Normalisation: turns a comment into the folded *matching text* that lexicons are matched
+//! against, and keeps, for every byte of it, the span of the original text it came from.
+//!
+//! The matching text is lowercase words separated by single spaces. Folding covers compatibility
+//! forms (NFKD, so fullwidth and mathematical letters become ASCII), diacritics, Cyrillic and
+//! Greek look-alikes, leetspeak, letters split by separators (`f u c k`, `s.h.i.t`), repeated
+//! letters, invisible and bidi control characters, and Arabic-script variants (Persian and Sorani
+//! letters, harakat, tatweel, Eastern Arabic and Persian digits). Folded text is for matching
+//! only: it is never stored or shown.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// The folded matching text of a comment with its map back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// Words separated by single spaces, no leading or trailing space.
+    pub text: String,
+    /// For each byte of `text`: start of the original span it came from.
+    starts: Vec<u32>,
+    /// For each byte of `text`: end of the original span it came from.
+    ends: Vec<u32>,
+    /// For each byte of `text`: a word break that is not a space (a ZWNJ in the original, or
+    /// the inside of a word spelled out letter by letter) may sit before it.
+    soft_break: Vec<bool>,
+    /// Signals seen while folding, e.g. `norm:bidi_override`.
+    pub signals: Vec<&'static str>,
+}
+
+impl Normalized {
+    /// The original byte span of the matching-text range `start..end` (both on char boundaries
+    /// of the original).
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.text.is_empty() || start >= end || end > self.text.len() {
+            return (0, 0);
+        }
+        (self.starts[start] as usize, self.ends[end - 1] as usize)
+    }
+
+    /// Whether a word may start at byte `pos` of the matching text.
+    pub fn is_word_start(&self, pos: usize) -> bool {
+        pos == 0
+            || self.text.as_bytes().get(pos - 1) == Some(&b' ')
+            || self.soft_break.get(pos).copied().unwrap_or(false)
+    }
+
+    /// Whether a word may end at byte `pos` (exclusive) of the matching text.
+    pub fn is_word_end(&self, pos: usize) -> bool {
+        pos >= self.text.len()
+            || self.text.as_bytes()[pos] == b' '
+            || self.soft_break.get(pos).copied().unwrap_or(false)
+    }
+}
+
+/// How a folded character behaves when words are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Part of a word (letters, digits, a masking `*` inside a word).
+    Word,
+    /// Dropped when it sits between two letters (`fu-ck`, `don't`), a break otherwise.
+    Joiner,
+    /// Separates words.
+    Break,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Folded {
+    ch: char,
+    start: u32,
+    end: u32,
+    class: Class,
+    /// A ZWNJ preceded this character.
+    soft: bool,
+}
+
+/// Folds one character (already lowercased and decomposed) to its matching form.
+fn fold_char(c: char, turkish: bool) -> char {
+    match c {
+        // Turkish dotless i stays distinct in Turkish ("sık" is not "sik"); elsewhere it is a
+        // look-alike of i.
+        'ı' if !turkish => 'i',
+        // Cyrillic look-alikes of Latin letters (we serve no Cyrillic-script language, so
+        // folding them always is safe and catches all-Cyrillic disguises too).
+        'а' => 'a',
+        'в' => 'b',
+        'е' | 'ё' | 'є' => 'e',
+        'һ' | 'н' => 'h',
+        'і' | 'ї' | 'ӏ' => 'i',
+        'ј' => 'j',
+        'к' => 'k',
+        'м' => 'm',
+        'о' => 'o',
+        'р' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'с' => 'c',
+        'т' => 't',
+        'у' => 'y',
+        'ѵ' => 'v',
+        'ԝ' => 'w',
+        'х' => 'x',
+        'ԁ' => 'd',
+        'ɡ' => 'g',
+        // Greek look-alikes.
+        'α' => 'a',
+        'β' => 'b',
+        'ε' => 'e',
+        'η' => 'n',
+        'ι' => 'i',
+        'κ' => 'k',
+        'μ' | 'υ' => 'u',
+        'ν' => 'v',
+        'ο' => 'o',
+        'ρ' => 'p',
+        'τ' => 't',
+        'χ' => 'x',
+        // Arabic-script variants: one form per letter across Arabic, Persian and Sorani.
+        'ی' | 'ى' | 'ێ' | 'ې' | 'ۍ' => 'ي',
+        'ک' | 'ڪ' => 'ك',
+        'ە' | 'ھ' | 'ة' | 'ۀ' | 'ہ' => 'ه',
+        'ڵ' => 'ل',
+        'ڕ' => 'ر',
+        'ۆ' | 'ۇ' | 'ۊ' => 'و',
+        'ٱ' => 'ا',
+        // Eastern Arabic and Persian digits.
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        _ => c,
+    }
+}
+
+/// Characters that are removed without a trace (zero-width, soft hyphen, joiners, variation
+/// selectors, tatweel, BOM).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{0640}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+        | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}' | '\u{200D}' | '\u{2060}'..='\u{2064}'
+        | '\u{206A}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Bidi embedding, override and isolate controls: they reorder what a reader sees.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A leetspeak stand-in for a letter, when it sits inside a Latin word.
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' | '€' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        _ => return None,
+    })
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || ('\u{00DF}'..='\u{024F}').contains(&c)
+}
+
+/// Normalises `text` for matching. `turkish` keeps the dotless ı distinct and lowercases `I`
+/// to `ı`. Never panics; cost is linear in the input.
+pub fn normalize(text: &str, turkish: bool) -> Normalized {
+    let mut signals = Vec::new();
+    let mut folded: Vec<Folded> = Vec::with_capacity(text.len());
+    let mut pending_soft = false;
+    let mut saw_invisible = false;
+    for (i, c) in text.char_indices() {
+        let start = i as u32;
+        let end = (i + c.len_utf8()) as u32;
+        if c == '\u{200C}' {
+            pending_soft = true;
+            continue;
+        }
+        if is_bidi_control(c) {
+            if matches!(c, '\u{202D}' | '\u{202E}') {
+                push_signal(&mut signals, "norm:bidi_override");
+            } else {
+                push_signal(&mut signals, "norm:bidi_control");
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            saw_invisible = true;
+            continue;
+        }
+        let mut emit = |d: char| {
+            if is_combining_mark(d) {
+                return;
+            }
+            let lowered: char = if turkish && d == 'I' {
+                'ı'
+            } else if d.is_uppercase() {
+                d.to_lowercase().next().unwrap_or(d)
+            } else {
+                d
+            };
+            let ch = fold_char(lowered, turkish);
+            let class = if ch.is_alphanumeric() || matches!(ch, '*' | '#') {
+                Class::Word
+            } else if leet(ch).is_some() || matches!(ch, '-' | '.' | '_' | '\'' | '’' | 'ʼ') {
+                Class::Joiner
+            } else {
+                Class::Break
+            };
+            folded.push(Folded {
+                ch,
+                start,
+                end,
+                class,
+                soft: std::mem::take(&mut pending_soft),
+            });
+        };
+        if c == 'İ' {
+            // Decomposed, it would be I + dot, and I is ı in Turkish.
+            emit('i');
+        } else {
+            // Characters with no compatibility decomposition come back unchanged.
+            decompose_compatible(c, &mut emit);
+        }
+    }
+    if saw_invisible {
+        push_signal(&mut signals, "norm:invisible");
+    }
+    resolve_leet(&mut folded);
+    let mut out = build_words(&folded);
+    out.signals = signals;
+    out
+}
+
+fn push_signal(signals: &mut Vec<&'static str>, s: &'static str) {
+    if !signals.contains(&s) {
+        signals.push(s);
+    }
+}
+
+/// Turns leet characters inside Latin words into the letters they stand for, and marks the
+/// masking characters `*`/`#` as word characters only inside words.
+fn resolve_leet(folded: &mut [Folded]) {
+    for i in 0..folded.len() {
+        let c = folded[i].ch;
+        let prev_letter = i > 0 && is_latin_letter(folded[i - 1].ch);
+        let next_letter = folded.get(i + 1).is_some_and(|f| is_latin_letter(f.ch));
+        if matches!(c, '*' | '#') {
+            // A mask inside a word (`f*ck`, `sh#t`) is part of it; elsewhere it is punctuation.
+            folded[i].ch = '*';
+            folded[i].class = if prev_letter || next_letter {
+                Class::Word
+            } else {
+                Class::Break
+            };
+            continue;
+        }
+        let Some(letter) = leet(c) else { continue };
+        let is_digit = c.is_ascii_digit();
+        let applies = match c {
+            // `!` and `@` end sentences and start mentions: only inside a word.
+            '!' | '@' | '|' => prev_letter && next_letter,
+            _ if is_digit => {
+                // A digit between letters, or at a word edge next to one (`sh1t`, `1diot`),
+                // but not in numbers such as `S-300` or `2231`.
+                let prev_digit = i > 0 && folded[i - 1].ch.is_ascii_digit();
+                let next_digit = folded.get(i + 1).is_some_and(|f| f.ch.is_ascii_digit());
+                (prev_letter || next_letter) && !prev_digit && !next_digit
+            }
+            _ => prev_letter || next_letter,
+        };
+        if applies {
+            folded[i].ch = letter;
+            folded[i].class = Class::Word;
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Token {
+    /// Indices into `folded` of the characters kept.
+    chars: Vec<usize>,
+    /// Original byte span.
+    start: u32,
+    end: u32,
+}
+
+fn build_words(folded: &[Folded]) -> Normalized {
+    // 1. Tokens: runs of word characters, with joiners dropped between two letters.
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut cur: Option<Token> = None;
+    for (i, f) in folded.iter().enumerate() {
+        match f.class {
+            Class::Word => {
+                let t = cur.get_or_insert_with(|| Token {
+                    chars: Vec::new(),
+                    start: f.start,
+                    end: f.end,
+                });
+                t.chars.push(i);
+                t.end = f.end;
+            }
+            Class::Joiner
+                if cur.is_some()
+                    && folded.get(i + 1).is_some_and(|n| {
+                        n.class == Class::Word && n.ch.is_alphabetic()
+                    })
+                    && folded[i - 1].ch.is_alphabetic() => {}
+            _ => {
+                if let Some(t) = cur.take() {
+                    tokens.push(t);
+                }
+            }
+        }
+    }
+    if let Some(t) = cur.take() {
+        tokens.push(t);
+    }
+
+    // 2. Letters spelled out one by one (`f u c k`, `s.h.i.t`): a run of three or more
+    // one-letter tokens with exactly one separator character between them becomes one word.
+    let mut merged: Vec<(Token, bool)> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut j = i;
+        while j + 1 < tokens.len()
+            && tokens[j].chars.len() == 1
+            && tokens[j + 1].chars.len() == 1
+            && folded[tokens[j].chars[0]].ch.is_alphabetic()
+            && folded[tokens[j + 1].chars[0]].ch.is_alphabetic()
+            && single_separator(folded, tokens[j].chars[0], tokens[j + 1].chars[0])
+        {
+            j += 1;
+        }
+        if j - i >= 2 {
+            let mut t = Token {
+                chars: Vec::new(),
+                start: tokens[i].start,
+                end: tokens[j].end,
+            };
+            for tok in &tokens[i..=j] {
+                t.chars.extend_from_slice(&tok.chars);
+            }
+            merged.push((t, true));
+            i = j + 1;
+        } else {
+            merged.push((std::mem::replace(&mut tokens[i], empty_token()), false));
+            i += 1;
+        }
+    }
+
+    // 3. Emit words, collapsing runs of three or more identical letters into one.
+    let mut out = Normalized {
+        text: String::with_capacity(folded.len() + 8),
+        ..Normalized::default()
+    };
+    for (t, spelled) in merged {
+        if !out.text.is_empty() {
+            let gap_start = out.ends.last().copied().unwrap_or(t.start);
+            push(&mut out, ' ', gap_start, t.start, false);
+        }
+        let mut k = 0;
+        while k < t.chars.len() {
+            let f = folded[t.chars[k]];
+            let mut run_end = k + 1;
+            while run_end < t.chars.len() && folded[t.chars[run_end]].ch == f.ch {
+                run_end += 1;
+            }
+            let (emit_to, end) = if run_end - k >= 3 && f.ch.is_alphabetic() {
+                (k + 1, folded[t.chars[run_end - 1]].end)
+            } else {
+                (run_end, 0)
+            };
+            for (n, &idx) in t.chars[k..emit_to].iter().enumerate() {
+                let g = folded[idx];
+                let g_end = if end != 0 && n == 0 { end } else { g.end };
+                let soft = (g.soft && k + n > 0) || (spelled && k + n > 0);
+                push(&mut out, g.ch, g.start, g_end, soft);
+            }
+            k = run_end;
+        }
+    }
+    out
+}
+
+fn empty_token() -> Token {
+    Token {
+        chars: Vec::new(),
+        start: 0,
+        end: 0,
+    }
+}
+
+/// Whether exactly one non-word character separates folded chars `a` and `b`.
+fn single_separator(folded: &[Folded], a: usize, b: usize) -> bool {
+    b == a + 2 && folded[a + 1].class != Class::Word && !folded[a + 1].ch.is_alphanumeric()
+}
+
+fn push(out: &mut Normalized, ch: char, start: u32, end: u32, soft: bool) {
+    let n = ch.len_utf8();
+    out.text.push(ch);
+    for b in 0..n {
+        out.starts.push(start);
+        out.ends.push(end);
+        out.soft_break.push(soft && b == 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s, false).text
+    }
+
+    #[test]
+    fn folds_case_fullwidth_and_math_letters() {
+        assert_eq!(norm("ＦＵＣＫ"), "fuck");
+        assert_eq!(norm("𝐟𝐮𝐜𝐤 off"), "fuck off");
+    }
+
+    #[test]
+    fn folds_cyrillic_and_greek_lookalikes() {
+        assert_eq!(norm("іdіot"), "idiot");
+        assert_eq!(norm("ѕсаm"), "scam");
+        assert_eq!(norm("ιdιοt"), "idiot");
+    }
+
+    #[test]
+    fn resolves_leetspeak_inside_words_only() {
+        assert_eq!(norm("sh1t"), "shit");
+        assert_eq!(norm("bullsh!t"), "bullshit");
+        assert_eq!(norm("a$$holes"), "assholes");
+        assert_eq!(norm("Earn $500 now!!!"), "earn 500 now");
+        assert_eq!(norm("resolution 2231"), "resolution 2231");
+    }
+
+    #[test]
+    fn joins_spelled_out_letters() {
+        assert_eq!(norm("f u c k  r u s s i a"), "fuck russia");
+        assert_eq!(norm("s.h.i.t"), "shit");
+        assert_eq!(norm("fu-ck"), "fuck");
+        assert_eq!(norm("f*ck"), "f*ck");
+        assert_eq!(norm("f\u{200B}u\u{200B}c\u{200B}k"), "fuck");
+    }
+
+    #[test]
+    fn collapses_repeated_letters() {
+        assert_eq!(norm("fuuuuck"), "fuck");
+        assert_eq!(norm("NOOOO!!"), "no");
+        assert_eq!(norm("ass"), "ass");
+    }
+
+    #[test]
+    fn turkish_dotless_i_is_kept_in_turkish_only() {
+        assert_eq!(normalize("SIK sık", true).text, "sık sık");
+        assert_eq!(normalize("İstanbul", true).text, "istanbul");
+        assert_eq!(norm("ıdıot"), "idiot");
+    }
+
+    #[test]
+    fn folds_arabic_script_variants_and_digits() {
+        // Harakat and tatweel go, alef with hamza becomes alef, Persian yeh/kaf fold.
+        assert_eq!(norm("أَحْمَـــق"), "احمق");
+        assert_eq!(norm("یک"), "يك");
+        assert_eq!(norm("٠٧٥٠ ۱۲۳"), "0750 123");
+        assert_eq!(norm("گەمژە"), "گهمژه");
+    }
+
+    #[test]
+    fn zwnj_is_a_soft_word_break() {
+        let n = normalize("عرب‌ها", false);
+        assert_eq!(n.text, "عربها");
+        assert!(n.is_word_end("عرب".len()));
+    }
+
+    #[test]
+    fn reports_bidi_overrides() {
+        let n = normalize("visit \u{202E}moc.elpmaxe\u{202C}", false);
+        assert!(n.signals.contains(&"norm:bidi_override"));
+    }
+
+    #[test]
+    fn maps_back_to_original_spans() {
+        let text = "What a load of sh1t!";
+        let n = normalize(text, false);
+        let at = n.text.find("shit").unwrap_or(0);
+        let (s, e) = n.original_span(at, at + 4);
+        assert_eq!(&text[s..e], "sh1t");
+        let text = "f u c k this";
+        let n = normalize(text, false);
+        let (s, e) = n.original_span(0, 4);
+        assert_eq!(&text[s..e], "f u c k");
+    }
+}

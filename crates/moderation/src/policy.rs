@@ -1,0 +1,361 @@
+//! The policy: thresholds per category and language, which categories the engine may decide
+//! alone, citation domains, extra lexicon entries. Loaded once (from TOML or defaults), then
+//! shared read-only between threads.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::Category;
+use crate::lang::Language;
+use crate::lexicon::{self, Action, Kind, Lexicon};
+use crate::promotion::PromoPatterns;
+
+/// The documented default policy, embedded.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("../policy/default.toml");
+
+/// An error in a policy file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolicyError {
+    /// The TOML is malformed or has an unknown key or a wrong type (the message names the line
+    /// and the key).
+    #[error("policy: {0}")]
+    Toml(String),
+    /// A value is out of range or unknown.
+    #[error("policy: key `{key}`: {message}")]
+    Invalid { key: String, message: String },
+    /// A lexicon entry could not be read.
+    #[error("lexicon {source_name} line {line}: {message}")]
+    Lexicon {
+        source_name: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Thresholds of one category.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// At or above this score the engine rejects alone (`None`: never).
+    pub reject: Option<f32>,
+    /// At or above this score a human must look.
+    pub review: f32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    auto_approve: Option<bool>,
+    approve_below: Option<f32>,
+    block_weight: Option<f32>,
+    flag_weight: Option<f32>,
+    citation_domains: Option<Vec<String>>,
+    #[serde(default)]
+    thresholds: BTreeMap<String, BTreeMap<String, RawThreshold>>,
+    #[serde(default)]
+    lexicon: Vec<RawLexicon>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThreshold {
+    reject: Option<f32>,
+    review: Option<f32>,
+    auto_reject: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    lang: String,
+    category: String,
+    action: Action,
+    entries: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    approve_below: f32,
+    block_weight: f32,
+    flag_weight: f32,
+    citation_domains: Vec<String>,
+    /// `thresholds[lang][category]`, `lang` = `None` for the defaults.
+    thresholds: BTreeMap<(Option<Language>, Category), Thresholds>,
+    lexicon: Lexicon,
+    promo: PromoPatterns,
+}
+
+/// A moderation policy. Cheap to clone (the compiled lexicons are shared), `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+    auto_approve: bool,
+}
+
+impl Default for Policy {
+    /// The documented default policy (`policy/default.toml`): reject only confident violations,
+    /// everything else to review, auto-approval off.
+    fn default() -> Self {
+        static DEFAULT: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                // The embedded default is checked by the test suite; an error is a build bug.
+                Policy::from_toml_str(DEFAULT_POLICY_TOML).expect("embedded default policy is valid")
+            })
+            .clone()
+    }
+}
+
+fn key_err(key: impl Into<String>, message: impl Into<String>) -> PolicyError {
+    PolicyError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    }
+}
+
+fn check_unit(key: &str, v: f32) -> Result<f32, PolicyError> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(key_err(key, format!("{v} is outside 0..=1")))
+    }
+}
+
+impl Policy {
+    /// Reads a policy from TOML. Keys left out take their value from the default policy; the
+    /// default lexicons are always included and `[[lexicon]]` tables add entries to them.
+    pub fn from_toml_str(s: &str) -> Result<Policy, PolicyError> {
+        let raw: RawPolicy = toml::from_str(s).map_err(|e| PolicyError::Toml(e.to_string()))?;
+        let defaults: Option<RawPolicy> = if std::ptr::eq(s, DEFAULT_POLICY_TOML) {
+            None
+        } else {
+            Some(toml::from_str(DEFAULT_POLICY_TOML).map_err(|e| PolicyError::Toml(e.to_string()))?)
+        };
+        let pick = |f: fn(&RawPolicy) -> Option<f32>, key: &str, fallback: f32| {
+            let v = f(&raw)
+                .or_else(|| defaults.as_ref().and_then(f))
+                .unwrap_or(fallback);
+            check_unit(key, v)
+        };
+        let approve_below = pick(|r| r.approve_below, "approve_below", 0.2)?;
+        let block_weight = pick(|r| r.block_weight, "block_weight", 0.9)?;
+        let flag_weight = pick(|r| r.flag_weight, "flag_weight", 0.45)?;
+        let auto_approve = raw
+            .auto_approve
+            .or_else(|| defaults.as_ref().and_then(|d| d.auto_approve))
+            .unwrap_or(false);
+        let citation_domains = raw
+            .citation_domains
+            .clone()
+            .or_else(|| defaults.as_ref().and_then(|d| d.citation_domains.clone()))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.trim().trim_start_matches("www.").to_ascii_lowercase())
+            .collect();
+
+        let mut thresholds = BTreeMap::new();
+        for c in Category::ALL {
+            thresholds.insert(
+                (None, c),
+                Thresholds {
+                    reject: (c != Category::OffTopic).then_some(0.8),
+                    review: 0.4,
+                },
+            );
+        }
+        let layers = defaults.iter().map(|d| &d.thresholds).chain([&raw.thresholds]);
+        for layer in layers {
+            for (scope, cats) in layer {
+                let lang = if scope == "default" {
+                    None
+                } else {
+                    Some(Language::from_code(scope).ok_or_else(|| {
+                        key_err(
+                            format!("thresholds.{scope}"),
+                            "unknown language (expected default, en, ar, ckb, kmr, tr, fa, other)",
+                        )
+                    })?)
+                };
+                for (cat, t) in cats {
+                    let key = format!("thresholds.{scope}.{cat}");
+                    let category: Category = cat
+                        .parse()
+                        .map_err(|e: crate::ParseCategoryError| key_err(&key, e.to_string()))?;
+                    let base = thresholds
+                        .get(&(lang, category))
+                        .or_else(|| thresholds.get(&(None, category)))
+                        .copied()
+                        .unwrap_or(Thresholds {
+                            reject: None,
+                            review: 0.4,
+                        });
+                    let mut next = base;
+                    if let Some(r) = t.review {
+                        next.review = check_unit(&format!("{key}.review"), r)?;
+                    }
+                    if let Some(r) = t.reject {
+                        next.reject = Some(check_unit(&format!("{key}.reject"), r)?);
+                    }
+                    if t.auto_reject == Some(false) {
+                        next.reject = None;
+                    }
+                    if category == Category::OffTopic && next.reject.is_some() {
+                        return Err(key_err(
+                            key,
+                            "off_topic never rejects alone; remove `reject` (it may only send to review)",
+                        ));
+                    }
+                    if let Some(r) = next.reject
+                        && r < next.review
+                    {
+                        return Err(key_err(key, "`reject` must not be below `review`"));
+                    }
+                    thresholds.insert((lang, category), next);
+                }
+            }
+        }
+
+        let mut extra = Vec::new();
+        for (i, l) in raw.lexicon.iter().enumerate() {
+            let key = format!("lexicon[{i}]");
+            let lang = Language::from_code(&l.lang)
+                .ok_or_else(|| key_err(format!("{key}.lang"), format!("unknown language {:?}", l.lang)))?;
+            let kind = match l.category.as_str() {
+                "allow" => Kind::Allow,
+                c => Kind::Guideline(
+                    c.parse()
+                        .map_err(|e: crate::ParseCategoryError| key_err(format!("{key}.category"), e.to_string()))?,
+                ),
+            };
+            for e in &l.entries {
+                extra.push((lang, kind, l.action, e.clone()));
+            }
+        }
+        let lexicon = Lexicon::build(lexicon::builtin_sources(), &extra).map_err(|e| {
+            PolicyError::Lexicon {
+                source_name: e.source,
+                line: e.line,
+                message: e.message,
+            }
+        })?;
+
+        Ok(Policy {
+            inner: Arc::new(Inner {
+                approve_below,
+                block_weight,
+                flag_weight,
+                citation_domains,
+                thresholds,
+                lexicon,
+                promo: PromoPatterns::default(),
+            }),
+            auto_approve,
+        })
+    }
+
+    /// Turns auto-approval of confidently clean comments on or off.
+    pub fn set_auto_approve(&mut self, on: bool) {
+        self.auto_approve = on;
+    }
+
+    /// Whether confidently clean comments are approved without a human.
+    pub fn auto_approve(&self) -> bool {
+        self.auto_approve
+    }
+
+    /// Every category must score below this for a comment to count as confidently clean.
+    pub fn approve_below(&self) -> f32 {
+        self.inner.approve_below
+    }
+
+    /// The thresholds of `category` for comments in `lang` (language override, else default).
+    pub fn thresholds(&self, category: Category, lang: &str) -> Thresholds {
+        let lang = Language::from_code(lang);
+        self.inner
+            .thresholds
+            .get(&(lang, category))
+            .or_else(|| self.inner.thresholds.get(&(None, category)))
+            .copied()
+            .unwrap_or(Thresholds {
+                reject: None,
+                review: 0.4,
+            })
+    }
+
+    /// Domains whose links are citations, not promotion.
+    pub fn citation_domains(&self) -> &[String] {
+        &self.inner.citation_domains
+    }
+
+    pub(crate) fn block_weight(&self) -> f32 {
+        self.inner.block_weight
+    }
+
+    pub(crate) fn flag_weight(&self) -> f32 {
+        self.inner.flag_weight
+    }
+
+    pub(crate) fn lexicon(&self) -> &Lexicon {
+        &self.inner.lexicon
+    }
+
+    pub(crate) fn promo(&self) -> &PromoPatterns {
+        &self.inner.promo
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_matches_the_documented_defaults() {
+        let p = Policy::default();
+        assert!(!p.auto_approve());
+        let t = p.thresholds(Category::Profanity, "en");
+        assert_eq!(t.reject, Some(0.8));
+        assert_eq!(p.thresholds(Category::OffTopic, "en").reject, None);
+        assert!(p.citation_domains().iter().any(|d| d == "un.org"));
+    }
+
+    #[test]
+    fn policy_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Policy>();
+    }
+
+    #[test]
+    fn language_overrides_apply() {
+        let p = Policy::from_toml_str(
+            "[thresholds.fa.profanity]\nreject = 0.95\n[thresholds.default.promotion]\nauto_reject = false\n",
+        )
+        .expect("valid policy");
+        assert_eq!(p.thresholds(Category::Profanity, "fa").reject, Some(0.95));
+        assert_eq!(p.thresholds(Category::Profanity, "en").reject, Some(0.8));
+        assert_eq!(p.thresholds(Category::Promotion, "tr").reject, None);
+    }
+
+    #[test]
+    fn errors_name_the_wrong_key_or_line() {
+        let e = Policy::from_toml_str("auto_approve = true\napprove_blow = 0.1\n").expect_err("unknown key");
+        let msg = e.to_string();
+        assert!(msg.contains("approve_blow") && msg.contains("line 2"), "{msg}");
+        let e = Policy::from_toml_str("[thresholds.en.profanity]\nreject = 1.5\n").expect_err("range");
+        assert!(e.to_string().contains("thresholds.en.profanity.reject"), "{e}");
+        let e = Policy::from_toml_str("[thresholds.en.off_topic]\nreject = 0.9\n").expect_err("off_topic");
+        assert!(e.to_string().contains("off_topic"), "{e}");
+        let e = Policy::from_toml_str("[thresholds.xx.profanity]\nreview = 0.5\n").expect_err("lang");
+        assert!(e.to_string().contains("thresholds.xx"), "{e}");
+    }
+
+    #[test]
+    fn extra_lexicon_entries_are_used() {
+        let p = Policy::from_toml_str(
+            "[[lexicon]]\nlang = \"en\"\ncategory = \"profanity\"\naction = \"block\"\nentries = [\"frak\"]\n",
+        )
+        .expect("valid policy");
+        let v = crate::moderate(&crate::Comment { text: "what the frak", lang: Some("en") }, None, &p);
+        assert_eq!(v.decision, crate::Decision::Reject);
+    }
+}

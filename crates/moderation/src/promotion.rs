@@ -1,0 +1,278 @@
+//! Promotion signals found by pattern rather than by word list: links and domains (also
+//! spelled out, `example dot com`, or reversed by a bidi override), e-mail addresses, phone
+//! numbers in any digits, messaging handles and money amounts.
+
+use regex::Regex;
+
+use crate::normalize::Normalized;
+
+/// One promotion signal: a stable name, a weight and a span of the original text.
+#[derive(Debug, Clone)]
+pub struct PromoSignal {
+    pub name: &'static str,
+    pub weight: f32,
+    pub start: usize,
+    pub end: usize,
+    pub reason: String,
+}
+
+/// The compiled patterns (built once per policy).
+#[derive(Debug, Clone)]
+pub struct PromoPatterns {
+    url: Regex,
+    domain: Regex,
+    email: Regex,
+    phone: Regex,
+    money: Regex,
+    handle: Regex,
+    spelled_domain: Regex,
+}
+
+const TLDS: &str = "com|net|org|info|biz|io|me|co|ly|gl|tv|xyz|online|site|shop|store|app|link|click|top|live|ru|ir|iq|tr|uk|de|fr|us|ca|eu|in|cc|ws|su|example";
+
+impl Default for PromoPatterns {
+    fn default() -> Self {
+        // The patterns are constants; a failure here is a bug caught by every test.
+        let re = |p: &str| Regex::new(p).expect("built-in promotion pattern compiles");
+        PromoPatterns {
+            url: re(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]{}]+|\bt\.me/[A-Za-z0-9_+/-]+"),
+            domain: re(&format!(
+                r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{TLDS})\b(?:/[^\s]*)?"
+            )),
+            email: re(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"),
+            phone: re(r"(?:\+|\b00)?\d(?:[ \-.()]{0,2}\d){7,15}"),
+            money: re(
+                r"(?i)(?:[$€£¥₺]\s?\d[\d,.]*\s?[km]?\b|\b\d[\d,.]*\s?(?:\$|€|£|usd|eur|dollars?|euros?|dinars?|lira|tl|toman|tomans)\b|\d[\d,.]*\s?(?:دولار|دينار|تومان|دۆلار|لیره))",
+            ),
+            handle: re(r"(?:^|[\s(])@[A-Za-z0-9_.]{3,30}"),
+            spelled_domain: re(&format!(
+                r"\b[a-z0-9-]{{2,}} (?:dot|d0t|nokta|نقطه|خال) (?:{TLDS})\b"
+            )),
+        }
+    }
+}
+
+/// The host part of a URL or domain match, lowercased, without `www.`.
+fn host_of(link: &str) -> String {
+    let rest = link
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(link)
+        .trim_start_matches("www.")
+        .trim_start_matches("WWW.");
+    rest.split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+/// Whether `host` is one of the citation domains or under one (`www.un.org` under `un.org`), or
+/// a government, intergovernmental or academic domain.
+pub fn is_citation(host: &str, citations: &[String]) -> bool {
+    let host = host.to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels
+        .iter()
+        .rev()
+        .take(2)
+        .any(|l| matches!(*l, "gov" | "int" | "edu" | "mil"))
+    {
+        return true;
+    }
+    citations
+        .iter()
+        .any(|c| host == *c || host.ends_with(&format!(".{c}")))
+}
+
+/// Words that make a handle an invitation.
+const MESSENGERS: &[&str] = &[
+    "instagram", "insta", "telegram", "whatsapp", "snapchat", "tiktok", "follow", "dm", "ig",
+    "تلگرام", "اینستاگرام", "انستغرام", "تلغرام", "واتساب", "واتساپ",
+];
+
+impl PromoPatterns {
+    /// Finds the promotion signals in `text` (the original) and `norm` (its matching text).
+    pub fn scan(&self, text: &str, norm: &Normalized, citations: &[String]) -> Vec<PromoSignal> {
+        let mut out: Vec<PromoSignal> = Vec::new();
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let overlaps = |taken: &[(usize, usize)], s: usize, e: usize| {
+            taken.iter().any(|&(a, b)| s < b && a < e)
+        };
+
+        for m in self.email.find_iter(text) {
+            taken.push((m.start(), m.end()));
+            out.push(PromoSignal {
+                name: "promo:email",
+                weight: 0.8,
+                start: m.start(),
+                end: m.end(),
+                reason: "an e-mail address".into(),
+            });
+        }
+        let links = self
+            .url
+            .find_iter(text)
+            .map(|m| (m, true))
+            .chain(self.domain.find_iter(text).map(|m| (m, false)))
+            .collect::<Vec<_>>();
+        for (m, full_url) in links {
+            if overlaps(&taken, m.start(), m.end()) {
+                continue;
+            }
+            taken.push((m.start(), m.end()));
+            let host = host_of(m.as_str());
+            if is_citation(&host, citations) {
+                out.push(PromoSignal {
+                    name: "promo:citation",
+                    weight: 0.0,
+                    start: m.start(),
+                    end: m.end(),
+                    reason: format!("a link to {host}, a citation source"),
+                });
+            } else {
+                out.push(PromoSignal {
+                    name: if full_url { "promo:url" } else { "promo:domain" },
+                    weight: 0.6,
+                    start: m.start(),
+                    end: m.end(),
+                    reason: format!("a link to {host}"),
+                });
+            }
+        }
+        for m in self.phone.find_iter(text) {
+            let digits = m.as_str().chars().filter(|c| c.is_numeric()).count();
+            if digits >= 9 && !overlaps(&taken, m.start(), m.end()) {
+                taken.push((m.start(), m.end()));
+                out.push(PromoSignal {
+                    name: "promo:phone",
+                    weight: 0.8,
+                    start: m.start(),
+                    end: m.end(),
+                    reason: "a phone number".into(),
+                });
+            }
+        }
+        for m in self.money.find_iter(text) {
+            if !overlaps(&taken, m.start(), m.end()) {
+                out.push(PromoSignal {
+                    name: "promo:money",
+                    weight: 0.3,
+                    start: m.start(),
+                    end: m.end(),
+                    reason: "a money amount".into(),
+                });
+            }
+        }
+        let lowered = norm.text.as_str();
+        let messenger = MESSENGERS
+            .iter()
+            .any(|w| lowered.split(' ').any(|t| t == *w));
+        if messenger {
+            for m in self.handle.find_iter(text) {
+                let s = m.start() + m.as_str().find('@').unwrap_or(0);
+                if !overlaps(&taken, s, m.end()) {
+                    out.push(PromoSignal {
+                        name: "promo:handle",
+                        weight: 0.5,
+                        start: s,
+                        end: m.end(),
+                        reason: "a messaging handle with an invitation".into(),
+                    });
+                }
+            }
+        }
+        for m in self.spelled_domain.find_iter(lowered) {
+            let (s, e) = norm.original_span(m.start(), m.end());
+            if !overlaps(&taken, s, e) {
+                out.push(PromoSignal {
+                    name: "promo:spelled_domain",
+                    weight: 0.8,
+                    start: s,
+                    end: e,
+                    reason: "a web address spelled out to dodge link filters".into(),
+                });
+            }
+        }
+        self.scan_reversed(text, citations, &mut out);
+        out
+    }
+
+    /// Text after a right-to-left override is shown reversed: a link can hide there.
+    fn scan_reversed(&self, text: &str, citations: &[String], out: &mut Vec<PromoSignal>) {
+        let Some(start) = text.find('\u{202E}') else {
+            return;
+        };
+        let rest = &text[start..];
+        let end = start
+            + rest
+                .find(['\u{202C}', '\n'])
+                .unwrap_or(rest.len());
+        let reversed: String = text[start..end].chars().rev().collect();
+        let hidden = self
+            .url
+            .find_iter(&reversed)
+            .chain(self.domain.find_iter(&reversed))
+            .any(|m| !is_citation(&host_of(m.as_str()), citations));
+        out.push(PromoSignal {
+            name: if hidden {
+                "promo:hidden_link"
+            } else {
+                "promo:bidi_override"
+            },
+            weight: if hidden { 0.9 } else { 0.45 },
+            start,
+            end,
+            reason: if hidden {
+                "a link hidden by reversing the text direction".into()
+            } else {
+                "text whose direction is overridden (what you see is not what is written)".into()
+            },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn names(text: &str) -> Vec<&'static str> {
+        let citations = vec!["un.org".to_owned(), "reuters.com".to_owned()];
+        PromoPatterns::default()
+            .scan(text, &normalize(text, false), &citations)
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    }
+
+    #[test]
+    fn finds_links_and_spares_citations() {
+        assert_eq!(names("see https://shop.example/deal"), ["promo:url"]);
+        assert_eq!(names("Resolution at https://www.un.org/sc/2231"), ["promo:citation"]);
+        assert_eq!(names("cheap-pills.com has it"), ["promo:domain"]);
+        assert_eq!(names("go to bestdeals dot com"), ["promo:spelled_domain"]);
+        assert_eq!(names("read it on news.gov.uk"), ["promo:citation"]);
+    }
+
+    #[test]
+    fn finds_phones_in_all_digit_systems() {
+        assert_eq!(names("call +964 750 123 4567"), ["promo:phone"]);
+        assert_eq!(names("٠٧٥٠١٢٣٤٥٦٧"), ["promo:phone"]);
+        assert_eq!(names("۰۹۱۲ ۳۴۵ ۶۷۸۹"), ["promo:phone"]);
+        assert!(names("the S-300 deal of 2015, resolution 2231").is_empty());
+    }
+
+    #[test]
+    fn finds_emails_money_and_handles() {
+        assert_eq!(names("write to deals@example.com"), ["promo:email"]);
+        assert_eq!(names("earn $500 a day"), ["promo:money"]);
+        assert_eq!(names("follow @cheap_visas on instagram"), ["promo:handle"]);
+        assert!(names("@Karwan you are wrong").is_empty());
+    }
+
+    #[test]
+    fn finds_links_hidden_by_a_bidi_override() {
+        assert_eq!(names("visit \u{202E}moc.slliptsaf\u{202C} now"), ["promo:hidden_link"]);
+    }
+}

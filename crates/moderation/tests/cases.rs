@@ -1,0 +1,79 @@
+//! Table-driven cases from `cases.txt`, readable by a moderator: one comment per line with the
+//! decisions it may get (auto-approval on) and the category a rejection or review must name.
+
+use tribune_moderation::{Category, Comment, Decision, Policy, moderate};
+
+fn parse_decision(s: &str) -> Decision {
+    match s.trim() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        "review" => Decision::Review,
+        other => panic!("unknown decision {other:?} in cases.txt"),
+    }
+}
+
+/// `\u202E`-style escapes let the file show invisible characters.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\\u") {
+        out.push_str(&rest[..i]);
+        let hex = rest.get(i + 2..i + 6).unwrap_or("");
+        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[i + 6..];
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn moderation_cases_in_all_six_languages() {
+    let mut policy = Policy::default();
+    policy.set_auto_approve(true);
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (n, line) in include_str!("cases.txt").lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.splitn(4, '|').map(str::trim).collect();
+        assert_eq!(parts.len(), 4, "cases.txt line {}: expected 4 fields", n + 1);
+        let decisions: Vec<Decision> = parts[1].split('/').map(parse_decision).collect();
+        let category: Option<Category> = match parts[2] {
+            "-" => None,
+            c => Some(c.parse().expect("known category")),
+        };
+        let text = unescape(parts[3]);
+        let v = moderate(&Comment { text: &text, lang: Some(parts[0]) }, None, &policy);
+        count += 1;
+        let category_ok = match (v.decision, category) {
+            (Decision::Approve, _) => true,
+            (_, Some(c)) => v.category == Some(c),
+            (Decision::Reject, None) => false,
+            (Decision::Review, None) => true,
+        };
+        if !decisions.contains(&v.decision) || !category_ok {
+            failures.push(format!(
+                "line {}: {:?} -> {:?} {:?} (expected {:?} {:?}) evidence {:?}",
+                n + 1,
+                text,
+                v.decision,
+                v.category,
+                decisions,
+                category,
+                v.evidence.iter().map(|e| &e.text).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(count >= 60, "only {count} cases read");
+    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+}

@@ -1,0 +1,361 @@
+//! The JSON API under `/api/v1`: the contract other clients rely on.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tribune_store::{CommentRecord, QueueItem};
+
+use crate::App;
+use crate::app::CommentInput;
+use crate::auth::{Admin, Moderator, session_token};
+use crate::error::ApiError;
+use crate::security::{SESSION_COOKIE, set_cookie};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/articles", get(list_articles))
+        .route(
+            "/articles/{slug}/comments",
+            get(article_comments).post(submit_comment),
+        )
+        .route("/articles/{slug}/comments-open", put(set_comments_open))
+        .route(
+            "/comments/{id}",
+            get(comment_status)
+                .put(comments_are_immutable)
+                .patch(comments_are_immutable)
+                .delete(comments_are_immutable),
+        )
+        .route(
+            "/comments/{id}/body",
+            put(comments_are_immutable).patch(comments_are_immutable),
+        )
+        .route("/session", post(login).delete(logout))
+        .route("/moderation/queue", get(queue))
+        .route("/moderation/comments/{id}/decision", post(decide))
+        .route("/moderation/comments/{id}/decisions", get(history))
+        .route("/admin/settings", get(settings).put(update_settings))
+        .fallback(unknown_route)
+}
+
+/// `Json` whose failures answer in Tribune's error shape instead of plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            )),
+            Err(JsonRejection::BytesRejection(e)) => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body could not be read: {e}"),
+            )),
+            Err(e) => Err(ApiError::bad_request("malformed_json", e.body_text())),
+        }
+    }
+}
+
+fn parse_id(raw: &str) -> ApiResult<i64> {
+    raw.parse()
+        .map_err(|_| ApiError::not_found("unknown_comment", format!("no comment {raw:?}")))
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::not_found("unknown_route", "no such API route")
+}
+
+async fn comments_are_immutable() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "comments_immutable",
+        "comments are never edited or removed through the API: a moderator approves or rejects them whole",
+    )
+}
+
+async fn list_articles(State(app): State<Arc<App>>) -> ApiResult<Json<Value>> {
+    let articles = app
+        .store
+        .articles()
+        .await
+        .map_err(crate::ServerError::from)?;
+    let articles: Vec<Value> = articles
+        .iter()
+        .map(|a| {
+            json!({
+                "slug": a.slug,
+                "title": a.title,
+                "lang": a.lang,
+                "comments_open": a.comments_open,
+                "created_at": a.created_at,
+                "url": format!("/articles/{}", a.slug),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "articles": articles })))
+}
+
+fn public_comment(c: &CommentRecord) -> Value {
+    json!({
+        "id": c.id,
+        "parent_id": c.parent_id,
+        "author_name": c.author_name,
+        "body": c.body,
+        "created_at": c.created_at,
+    })
+}
+
+async fn article_comments(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let article = app.article(&slug).await?;
+    let comments = app
+        .store
+        .approved_comments(article.id)
+        .await
+        .map_err(crate::ServerError::from)?;
+    let comments: Vec<Value> = comments.iter().map(public_comment).collect();
+    Ok(Json(json!({ "article": slug, "comments": comments })))
+}
+
+async fn submit_comment(
+    State(app): State<Arc<App>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<CommentInput>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let submitted = app.submit_comment(&slug, input, client.ip()).await?;
+    let c = &submitted.comment;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "id": c.id,
+            "status": c.status,
+            "category": c.category,
+            "token": submitted.token,
+            "status_url": format!("/comments/{}?token={}", c.id, submitted.token),
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn comment_status(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    let token = query.token.unwrap_or_default();
+    let c = app.comment_for_author(id, &token).await?;
+    Ok(Json(json!({
+        "id": c.id,
+        "status": c.status,
+        "category": c.category,
+        "created_at": c.created_at,
+        "body": c.body,
+    })))
+}
+
+#[derive(Deserialize)]
+struct CommentsOpen {
+    open: bool,
+}
+
+async fn set_comments_open(
+    State(app): State<Arc<App>>,
+    _admin: Admin,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<CommentsOpen>,
+) -> ApiResult<Json<Value>> {
+    let article = app.article(&slug).await?;
+    app.store
+        .set_comments_open(article.id, body.open)
+        .await
+        .map_err(crate::ServerError::from)?;
+    Ok(Json(json!({ "slug": slug, "comments_open": body.open })))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> ApiResult<Response> {
+    let Some((token, session)) = app
+        .login(&credentials.username, &credentials.password, client.ip())
+        .await?
+    else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "unknown user name or wrong password",
+        ));
+    };
+    let max_age = app.config.session_hours * 3600;
+    let cookie = set_cookie(SESSION_COOKIE, &token, max_age, app.config.secure_cookies);
+    let body = json!({
+        "token": token,
+        "csrf_token": session.csrf_token,
+        "username": session.user.username,
+        "role": session.user.role,
+        "expires_at": session.expires_at,
+    });
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+async fn logout(
+    State(app): State<Arc<App>>,
+    _moderator: Moderator,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    if let Some((token, _)) = session_token(&headers) {
+        app.logout(&token).await?;
+    }
+    let cookie = set_cookie(SESSION_COOKIE, "", 0, app.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
+}
+
+fn queue_entry(item: &QueueItem) -> Value {
+    let verdict: Value = item
+        .verdict
+        .as_deref()
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or(Value::Null);
+    let c = &item.comment;
+    json!({
+        "id": c.id,
+        "article": { "slug": item.article_slug, "title": item.article_title },
+        "author_name": c.author_name,
+        "author_email": c.author_email,
+        "parent_id": c.parent_id,
+        "body": c.body,
+        "created_at": c.created_at,
+        "risk": item.risk,
+        "verdict": verdict,
+    })
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    limit: Option<i64>,
+}
+
+async fn queue(
+    State(app): State<Arc<App>>,
+    _moderator: Moderator,
+    Query(query): Query<QueueQuery>,
+) -> ApiResult<Json<Value>> {
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let items = app
+        .store
+        .pending_queue(limit)
+        .await
+        .map_err(crate::ServerError::from)?;
+    let comments: Vec<Value> = items.iter().map(queue_entry).collect();
+    Ok(Json(json!({ "comments": comments })))
+}
+
+#[derive(Deserialize)]
+struct DecisionInput {
+    decision: String,
+    category: Option<String>,
+    note: Option<String>,
+}
+
+async fn decide(
+    State(app): State<Arc<App>>,
+    Moderator(session): Moderator,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    let record = app
+        .decide(
+            &session.user,
+            id,
+            &input.decision,
+            input.category.as_deref(),
+            input.note.as_deref(),
+        )
+        .await?;
+    Ok(Json(json!({
+        "comment_id": id,
+        "status": record.decision.status(),
+        "decision": record,
+    })))
+}
+
+async fn history(
+    State(app): State<Arc<App>>,
+    _moderator: Moderator,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    let decisions = app
+        .store
+        .decisions(id)
+        .await
+        .map_err(crate::ServerError::from)?;
+    let decisions: Vec<Value> = decisions
+        .iter()
+        .map(|d| {
+            let mut entry = json!(d);
+            if let Some(verdict) = d
+                .verdict
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<Value>(v).ok())
+            {
+                entry["verdict"] = verdict;
+            }
+            entry
+        })
+        .collect();
+    Ok(Json(json!({ "comment_id": id, "decisions": decisions })))
+}
+
+async fn settings(State(app): State<Arc<App>>, _admin: Admin) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "auto_approve": app.auto_approve().await? })))
+}
+
+#[derive(Deserialize)]
+struct SettingsInput {
+    auto_approve: Option<bool>,
+}
+
+async fn update_settings(
+    State(app): State<Arc<App>>,
+    _admin: Admin,
+    ApiJson(input): ApiJson<SettingsInput>,
+) -> ApiResult<Json<Value>> {
+    if let Some(on) = input.auto_approve {
+        app.set_auto_approve(on).await?;
+    }
+    Ok(Json(json!({ "auto_approve": app.auto_approve().await? })))
+}

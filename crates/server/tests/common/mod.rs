@@ -1,0 +1,120 @@
+//! A real Tribune server on a free loopback port, with a fresh database, for one test.
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use tribune_server::{App, ServerConfig};
+use tribune_store::Store;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+pub struct TestServer {
+    pub base: String,
+    pub client: Client,
+    pub store: Store,
+    // Held so the database folder lives as long as the server.
+    _data: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::with_config(ServerConfig {
+            comments_per_minute: 1000,
+            logins_per_minute: 1000,
+            ..ServerConfig::default()
+        })
+        .await
+    }
+
+    pub async fn with_config(config: ServerConfig) -> TestServer {
+        let data = tempfile::tempdir().expect("temp dir");
+        let store = Store::open_dir(data.path()).await.expect("open store");
+        tribune_server::demo::seed_if_empty(&store, Some(ADMIN_PASSWORD))
+            .await
+            .expect("seed");
+        let app = App::new(store.clone(), config, None).expect("app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("addr");
+        tokio::spawn(tribune_server::serve(listener, Arc::new(app)));
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestServer {
+            base: format!("http://{addr}"),
+            client,
+            store,
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("GET");
+        let status = response.status();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("POST");
+        let status = response.status();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Logs in over the API and returns the bearer token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let (status, body) = self
+            .post_json(
+                "/api/v1/session",
+                &json!({ "username": username, "password": password }),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login failed: {body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Posts a comment through the API and returns the response body.
+    pub async fn comment(&self, slug: &str, body: &str) -> Value {
+        let (status, response) = self
+            .post_json(
+                &format!("/api/v1/articles/{slug}/comments"),
+                &json!({ "author_name": "Reader", "body": body }),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{response}");
+        response
+    }
+}
+
+/// The `{error: {code}}` of an error response.
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}

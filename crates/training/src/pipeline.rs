@@ -1,0 +1,443 @@
+//! From corpus files to a calibrated model, its manifest and its evaluation report.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tribune_learned::{
+    Example, FeatureConfig, Featurizer, Head, Labels, Model, Progress, ThresholdTargets,
+    TrainConfig, calibrate, calibrate_head, train,
+};
+
+use crate::corpus::{Record, parse_jsonl};
+use crate::error::TrainingError;
+use crate::report::{Report, SliceReport, evaluate, head_figures};
+
+/// What the engine's deterministic stages give the learned stage for one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The normalised text.
+    pub text: String,
+    /// Signal tokens (`lex:profanity:block`, `promo:url`, ...).
+    pub signals: Vec<String>,
+    /// The language the engine detected (`en`, `ar`, `ckb`, `kmr`, `tr`, `fa`, `other`).
+    pub language: String,
+}
+
+/// Turns a raw text and its declared language into what the engine gives the model, exactly
+/// as the engine does before calling it.
+pub type Prepare = dyn Fn(&str, Option<&str>) -> Prepared + Sync;
+
+/// The training and dev rows, with the fingerprints of the files they came from.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub train: Vec<Record>,
+    pub dev: Vec<Record>,
+    pub files: Vec<DataFile>,
+}
+
+/// A corpus file as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataFile {
+    pub name: String,
+    pub sha256: String,
+    pub rows: usize,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn load_file(dir: &Path, name: &str) -> Result<(Vec<Record>, DataFile), TrainingError> {
+    let path = dir.join(name);
+    let bytes = std::fs::read(&path).map_err(|source| TrainingError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let rows = parse_jsonl(bytes.as_slice(), name)?;
+    if rows.is_empty() {
+        return Err(TrainingError::Empty {
+            file: path.display().to_string(),
+        });
+    }
+    let file = DataFile {
+        name: name.to_owned(),
+        sha256: hex(&Sha256::digest(&bytes)),
+        rows: rows.len(),
+    };
+    Ok((rows, file))
+}
+
+/// Reads `train.jsonl` and `dev.jsonl` from `dir`.
+pub fn load_corpus(dir: &Path) -> Result<Corpus, TrainingError> {
+    let (train, train_file) = load_file(dir, "train.jsonl")?;
+    let (dev, dev_file) = load_file(dir, "dev.jsonl")?;
+    Ok(Corpus {
+        train,
+        dev,
+        files: vec![train_file, dev_file],
+    })
+}
+
+/// Settings of a training run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainOptions {
+    /// The model's name, recorded in the manifest.
+    pub name: String,
+    pub features: FeatureConfig,
+    pub train: TrainConfig,
+    pub targets: ThresholdTargets,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            name: "tribune-learned".to_owned(),
+            features: FeatureConfig::default(),
+            train: TrainConfig::default(),
+            targets: ThresholdTargets::default(),
+        }
+    }
+}
+
+/// What a training run is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stage {
+    /// Normalising and hashing texts.
+    Features { done: usize, total: usize },
+    /// The main training run.
+    Training(Progress),
+    /// Leave-one-video-out runs that tune the promotion head (no dev labels exist for it).
+    Promotion { fold: usize, folds: usize },
+    /// Fitting calibration and thresholds, then scoring dev.
+    Evaluating,
+}
+
+/// Features of every record, computed on two threads; order is kept.
+pub fn featurize(records: &[Record], featurizer: &Featurizer, prepare: &Prepare) -> Vec<Example> {
+    let one = |r: &Record| {
+        let lang = (!r.lang.is_empty()).then_some(r.lang.as_str());
+        let p = prepare(&r.text, lang);
+        Example {
+            features: featurizer.features_in(&p.text, &p.signals, Some(&p.language)),
+            labels: r.labels,
+        }
+    };
+    let half = records.len().div_ceil(2);
+    let (a, b) = records.split_at(half);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
+        let mut out: Vec<Example> = a.iter().map(one).collect();
+        // A panic in the worker is a bug in the normaliser; recompute on this thread then.
+        out.extend(second.join().unwrap_or_else(|_| b.iter().map(one).collect()));
+        out
+    })
+}
+
+/// Figures of the promotion head from leave-one-video-out runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromotionTuning {
+    pub videos: Vec<String>,
+    pub figures: SliceReport,
+}
+
+/// Everything a run produces.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub model: Model,
+    pub report: Report,
+    pub promotion: Option<PromotionTuning>,
+    pub manifest: Manifest,
+}
+
+/// Calibration and thresholds of one head, as the manifest shows them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadManifest {
+    pub head: String,
+    pub calibration_a: f32,
+    pub calibration_b: f32,
+    pub threshold_best_f1: f32,
+    pub threshold_reject: Option<f32>,
+    pub threshold_approve: Option<f32>,
+}
+
+/// Feature settings, as the manifest shows them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeatureManifest {
+    pub hash: &'static str,
+    pub bits: u8,
+    pub char_ngrams: [u8; 2],
+    pub word_bigrams: bool,
+    pub language_copies: bool,
+    pub max_chars: u32,
+    pub char_weight: f32,
+    pub word_weight: f32,
+    pub signal_weight: f32,
+    pub normaliser: String,
+}
+
+/// Training settings, as the manifest shows them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingManifest {
+    pub seed: u64,
+    pub epochs: u32,
+    pub learning_rate: f32,
+    pub rate_decay: f32,
+    pub l2: f32,
+    pub class_weight_power: f32,
+    pub target_precision: f64,
+    pub min_support: usize,
+}
+
+/// The small JSON file beside a model: where it came from and how good it is on dev.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Manifest {
+    pub name: String,
+    pub created: String,
+    pub data: Vec<DataFile>,
+    pub features: FeatureManifest,
+    pub training: TrainingManifest,
+    pub model_bytes: usize,
+    pub nonzero_buckets: usize,
+    pub heads: Vec<HeadManifest>,
+    pub dev: Report,
+    pub promotion_leave_one_video_out: Option<PromotionTuning>,
+}
+
+/// Trains on `corpus.train`, calibrates and sets thresholds on `corpus.dev` (and the promotion
+/// head by leave-one-video-out over the training videos), and evaluates on dev.
+/// `normaliser` names `prepare` in the manifest; `created` is the run's date.
+pub fn train_model(
+    corpus: &Corpus,
+    options: &TrainOptions,
+    prepare: &Prepare,
+    normaliser: &str,
+    created: String,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Outcome, TrainingError> {
+    let featurizer = Featurizer::new(options.features)?;
+    let total = corpus.train.len() + corpus.dev.len();
+    progress(Stage::Features { done: 0, total });
+    let train_x = featurize(&corpus.train, &featurizer, prepare);
+    progress(Stage::Features {
+        done: corpus.train.len(),
+        total,
+    });
+    let dev_x = featurize(&corpus.dev, &featurizer, prepare);
+    progress(Stage::Features { done: total, total });
+
+    let weights = train(&train_x, options.features, &options.train, |p| {
+        progress(Stage::Training(p))
+    })?;
+    let mut model = weights.quantize()?;
+    drop(weights);
+
+    let promotion = tune_promotion(&corpus.train, &train_x, options, &mut model, progress)?;
+    progress(Stage::Evaluating);
+    calibrate(&mut model, &dev_x, &options.targets);
+    let report = evaluate(&model, &corpus.dev, &dev_x);
+
+    let bytes = model.to_bytes();
+    let f = options.features;
+    let t = options.train;
+    let manifest = Manifest {
+        name: options.name.clone(),
+        created,
+        data: corpus.files.clone(),
+        features: FeatureManifest {
+            hash: "FNV-1a 64, family byte prefix, folded h ^ (h >> 32), masked",
+            bits: f.bits,
+            char_ngrams: [f.char_min, f.char_max],
+            word_bigrams: f.word_bigrams,
+            language_copies: f.language_copies,
+            max_chars: f.max_chars,
+            char_weight: f.char_weight,
+            word_weight: f.word_weight,
+            signal_weight: f.signal_weight,
+            normaliser: normaliser.to_owned(),
+        },
+        training: TrainingManifest {
+            seed: t.seed,
+            epochs: t.epochs,
+            learning_rate: t.learning_rate,
+            rate_decay: t.rate_decay,
+            l2: t.l2,
+            class_weight_power: t.class_weight_power,
+            target_precision: options.targets.precision,
+            min_support: options.targets.min_support,
+        },
+        model_bytes: bytes.len(),
+        nonzero_buckets: model.nonzero_buckets(),
+        heads: Head::ALL
+            .into_iter()
+            .map(|h| {
+                let c = model.calibration(h);
+                let th = model.thresholds(h);
+                HeadManifest {
+                    head: h.as_str().to_owned(),
+                    calibration_a: c.a,
+                    calibration_b: c.b,
+                    threshold_best_f1: th.best_f1,
+                    threshold_reject: th.reject,
+                    threshold_approve: th.approve,
+                }
+            })
+            .collect(),
+        dev: report.clone(),
+        promotion_leave_one_video_out: promotion.clone(),
+    };
+    Ok(Outcome {
+        model,
+        report,
+        promotion,
+        manifest,
+    })
+}
+
+/// The dev set has no promotion labels, so the promotion head is calibrated on out-of-fold
+/// margins: for each training video, a promotion-only model trained on the other videos
+/// scores it. Heads are trained independently, so these runs see what the main run's
+/// promotion head saw, minus one video.
+fn tune_promotion(
+    records: &[Record],
+    examples: &[Example],
+    options: &TrainOptions,
+    model: &mut Model,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Option<PromotionTuning>, TrainingError> {
+    let labelled: Vec<(&Record, Example)> = records
+        .iter()
+        .zip(examples)
+        .filter_map(|(r, e)| {
+            let y = e.labels.get(Head::Promotion)?;
+            let labels = Labels::unknown().with(Head::Promotion, y);
+            Some((
+                r,
+                Example {
+                    features: e.features.clone(),
+                    labels,
+                },
+            ))
+        })
+        .collect();
+    let videos: Vec<String> = labelled
+        .iter()
+        .filter_map(|(r, _)| r.video.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if videos.len() < 2 {
+        return Ok(None);
+    }
+    let mut out_of_fold = Vec::new();
+    for (fold, video) in videos.iter().enumerate() {
+        progress(Stage::Promotion {
+            fold: fold + 1,
+            folds: videos.len(),
+        });
+        let (held, rest): (Vec<_>, Vec<_>) = labelled
+            .iter()
+            .partition(|(r, _)| r.video.as_ref() == Some(video));
+        let train_x: Vec<Example> = rest.iter().map(|(_, e)| e.clone()).collect();
+        let fold_model = train(&train_x, options.features, &options.train, |_| {})?.quantize()?;
+        out_of_fold.extend(held.iter().filter_map(|(_, e)| {
+            let y = e.labels.get(Head::Promotion)?;
+            Some((fold_model.margins(&e.features)[Head::Promotion.index()], y))
+        }));
+    }
+    if !calibrate_head(model, Head::Promotion, &out_of_fold, &options.targets) {
+        return Ok(None);
+    }
+    let c = model.calibration(Head::Promotion);
+    let scored: Vec<(f32, bool)> = out_of_fold
+        .iter()
+        .map(|&(m, y)| (c.apply(m), y))
+        .collect();
+    Ok(Some(PromotionTuning {
+        videos,
+        figures: SliceReport {
+            rows: scored.len(),
+            heads: vec![head_figures(model, Head::Promotion, &scored)],
+        },
+    }))
+}
+
+/// Writes `<out>` (the model file) and the manifest beside it (same name, `.json`), creating
+/// the folder. Returns both paths.
+pub fn write_outputs(outcome: &Outcome, out: &Path) -> Result<(PathBuf, PathBuf), TrainingError> {
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes).map_err(|source| TrainingError::Write {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| TrainingError::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    write(out, &outcome.model.to_bytes())?;
+    let manifest_path = out.with_extension("json");
+    let mut json = serde_json::to_vec_pretty(&outcome.manifest).map_err(|e| {
+        TrainingError::Write {
+            path: manifest_path.display().to_string(),
+            source: std::io::Error::other(e),
+        }
+    })?;
+    json.push(b'\n');
+    write(&manifest_path, &json)?;
+    Ok((out.to_path_buf(), manifest_path))
+}
+
+/// Reads a model file.
+pub fn read_model(path: &Path) -> Result<Model, TrainingError> {
+    let bytes = std::fs::read(path).map_err(|source| TrainingError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(Model::from_bytes(&bytes)?)
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    utc_timestamp(secs)
+}
+
+/// Formats seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian).
+pub fn utc_timestamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil-from-days (H. Hinnant): eras of 400 years starting on 0000-03-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_follow_the_gregorian_calendar() {
+        assert_eq!(utc_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_timestamp(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(utc_timestamp(1_795_996_799), "2026-11-29T23:59:59Z");
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite, as a newcomer and CI run it: formatting, lints, then every test of every
+# crate (debug build). Tests that need ../shared/data skip with a printed reason when it is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "cargo is not installed: install the Rust toolchain (rustup) first" >&2
+    exit 1
+fi
+# rustfmt and clippy ship with rustup's default profile; add them when a minimal profile lacks them.
+if command -v rustup >/dev/null 2>&1; then
+    rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+    rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
