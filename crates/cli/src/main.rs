@@ -27,11 +27,44 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data lives: the embedded database in a folder, or a database server.
 #[derive(clap::Args)]
 struct DataArgs {
-    /// Folder of the embedded database.
+    /// Folder of the embedded (SQLite) database.
     #[arg(long, env = "TRIBUNE_DATA", default_value = "tribune-data")]
     data: PathBuf,
+    /// A database URL instead (`postgres://user@host/db` or `sqlite:PATH`); several Tribune
+    /// nodes may share one PostgreSQL database.
+    #[arg(long, env = "TRIBUNE_DATABASE_URL")]
+    database: Option<String>,
+}
+
+impl DataArgs {
+    /// Opens the store, creating and migrating it on first use.
+    async fn open(&self) -> anyhow::Result<Store> {
+        match &self.database {
+            Some(url) => Store::connect(url)
+                .await
+                .with_context(|| format!("cannot open the database {}", redact(url))),
+            None => Store::open_dir(&self.data)
+                .await
+                .with_context(|| format!("cannot open the database in {}", self.data.display())),
+        }
+    }
+}
+
+/// A database URL as it may be printed: without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
 }
 
 #[derive(Subcommand)]
@@ -56,6 +89,20 @@ enum Command {
     Eval(engine_commands::EvalArgs),
     /// Train the learned classifier on the labelled corpus.
     Train(train_command::TrainArgs),
+    /// Create or bring the database schema up to date, then exit (`serve` also does this).
+    Migrate {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Move a whole instance to another database (SQLite to PostgreSQL), keeping every id.
+    MigrateData {
+        /// Source database URL, e.g. `sqlite:tribune-data/tribune.db`.
+        #[arg(long)]
+        from: String,
+        /// Target database URL, e.g. `postgres://tribune@db/tribune`; must be empty.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -130,6 +177,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(args) => engine_commands::eval(args),
         Command::Train(args) => train_command::train(args),
         Command::Serve(args) => runtime()?.block_on(serve(args)),
+        Command::Migrate { data } => runtime()?.block_on(async {
+            let store = data.open().await?;
+            println!("The database schema is up to date ({:?}).", store.backend());
+            Ok(())
+        }),
+        Command::MigrateData { from, to } => runtime()?.block_on(migrate_data(&from, &to)),
         Command::User {
             command:
                 UserCommand::Add {
@@ -138,21 +191,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     password_stdin: _,
                     data,
                 },
-        } => runtime()?.block_on(add_user(&data.data, &name, role)),
+        } => runtime()?.block_on(add_user(&data, &name, role)),
         Command::Article {
             command: ArticleCommand::Import { files, lang, data },
-        } => runtime()?.block_on(import_articles(&data.data, &files, lang.as_deref())),
+        } => runtime()?.block_on(import_articles(&data, &files, lang.as_deref())),
     }
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new().context("cannot start the async runtime")
-}
-
-async fn open_store(data: &Path) -> anyhow::Result<Store> {
-    Store::open_dir(data)
-        .await
-        .with_context(|| format!("cannot open the database in {}", data.display()))
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -169,7 +216,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let store = open_store(&args.data.data).await?;
+    let store = args.data.open().await?;
     let admin_password = std::env::var("TRIBUNE_ADMIN_PASSWORD").ok();
     let seeded = tribune_server::demo::seed_if_empty(&store, admin_password.as_deref())
         .await
@@ -199,20 +246,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_user(data: &Path, name: &str, role: Role) -> anyhow::Result<()> {
+async fn add_user(data: &DataArgs, name: &str, role: Role) -> anyhow::Result<()> {
     let mut password = String::new();
     std::io::stdin()
         .read_to_string(&mut password)
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
-    let store = open_store(data).await?;
+    let store = data.open().await?;
     let user = tribune_server::create_user(&store, name, role, password).await?;
     println!("Created {} ({}).", user.username, user.role);
     Ok(())
 }
 
-async fn import_articles(data: &Path, files: &[PathBuf], lang: Option<&str>) -> anyhow::Result<()> {
-    let store = open_store(data).await?;
+async fn import_articles(
+    data: &DataArgs,
+    files: &[PathBuf],
+    lang: Option<&str>,
+) -> anyhow::Result<()> {
+    let store = data.open().await?;
     let progress = if std::io::stderr().is_terminal() && files.len() > 1 {
         ProgressBar::new(files.len() as u64).with_style(
             ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -284,4 +335,44 @@ async fn import_one(store: &Store, path: &Path, lang: Option<&str>) -> anyhow::R
         report.push_str(&format!("\n  dropped {dropped}"));
     }
     Ok(report)
+}
+
+async fn migrate_data(from: &str, to: &str) -> anyhow::Result<()> {
+    let source = Store::connect(from)
+        .await
+        .with_context(|| format!("cannot open the source database {}", redact(from)))?;
+    let target = Store::connect(to)
+        .await
+        .with_context(|| format!("cannot open the target database {}", redact(to)))?;
+    let progress = if std::io::stderr().is_terminal() {
+        ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} rows {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let counts = source
+        .copy_into(&target, |table, done, total| {
+            progress.set_length(total);
+            progress.set_position(done);
+            progress.set_message(table.to_owned());
+        })
+        .await
+        .context("the copy stopped; the target may hold part of the data: empty it before trying again")?;
+    progress.finish_and_clear();
+    let mut mismatched = 0;
+    println!("{:<16} {:>10} {:>10}", "table", "source", "target");
+    for count in &counts {
+        let mark = if count.source == count.target { "" } else { "  MISMATCH" };
+        if !mark.is_empty() {
+            mismatched += 1;
+        }
+        println!("{:<16} {:>10} {:>10}{mark}", count.table, count.source, count.target);
+    }
+    if mismatched > 0 {
+        bail!("{mismatched} tables differ between source and target");
+    }
+    println!("Verified: every table holds the same number of rows in both databases.");
+    Ok(())
 }

@@ -170,7 +170,8 @@ pub fn fit_platt(scored: &[(f32, bool)]) -> Calibration {
     }
 }
 
-/// Thresholds on `(score, label)` pairs: the one maximising F1, the lowest at which
+/// Thresholds on `(score, label)` pairs: the one maximising macro-F1 (the mean F1 of the
+/// positive and the negative class, the figure the shared tasks rank by), the lowest at which
 /// score ≥ t reaches the target precision, and the highest at which score ≤ t reaches it
 /// for negatives.
 pub fn choose_thresholds(scored: &[(f32, bool)], targets: &ThresholdTargets) -> Thresholds {
@@ -180,7 +181,7 @@ pub fn choose_thresholds(scored: &[(f32, bool)], targets: &ThresholdTargets) -> 
     let negatives = sorted.len() - positives;
 
     let mut out = Thresholds::default();
-    let mut best_f1 = -1.0;
+    let mut best_macro = -1.0;
     let (mut tp, mut fp) = (0usize, 0usize);
     let mut k = 0;
     while k < sorted.len() {
@@ -193,9 +194,10 @@ pub fn choose_thresholds(scored: &[(f32, bool)], targets: &ThresholdTargets) -> 
             }
             k += 1;
         }
-        let f = f1(tp, fp, positives - tp);
-        if f > best_f1 {
-            best_f1 = f;
+        let (fn_, tn) = (positives - tp, negatives - fp);
+        let macro_f1 = (f1(tp, fp, fn_) + f1(tn, fn_, fp)) / 2.0;
+        if macro_f1 > best_macro {
+            best_macro = macro_f1;
             out.best_f1 = t;
         }
         if tp + fp >= targets.min_support && ratio(tp, tp + fp) >= targets.precision {
@@ -311,6 +313,97 @@ pub fn margins_by_head(model: &Model, examples: &[Example]) -> [Vec<(f32, bool)>
     out
 }
 
+/// Fewest dev texts of each class a head needs in one language before it gets its own
+/// calibration and thresholds there.
+pub const MIN_LANGUAGE_CLASS: usize = 40;
+
+/// Gives each head its own calibration and thresholds in each language of `dev`
+/// (`languages[k]` is the language of `dev[k]`, as the engine detects it) where dev has at
+/// least [`MIN_LANGUAGE_CLASS`] texts of each class; the other languages keep the
+/// model-wide ones. Returns the `(language, head)` pairs it set.
+///
+/// `sources[k]` names the collection `dev[k]` comes from. One language may pool collections
+/// annotated to different standards (in English, a tweet set where most texts are offensive
+/// beside one where a third are): the best threshold maximises the mean of the collections'
+/// macro-F1, so the largest collection does not set it alone. The auto-decision thresholds
+/// are measured on the pooled texts.
+pub fn calibrate_languages(
+    model: &mut Model,
+    dev: &[Example],
+    languages: &[String],
+    sources: &[String],
+    targets: &ThresholdTargets,
+) -> Vec<(String, Head)> {
+    let mut codes: Vec<&String> = languages.iter().collect();
+    codes.sort();
+    codes.dedup();
+    let mut set = Vec::new();
+    for code in codes {
+        let rows: Vec<(&Example, &str)> = dev
+            .iter()
+            .zip(languages.iter().zip(sources))
+            .filter(|(_, (l, _))| *l == code)
+            .map(|(e, (_, s))| (e, s.as_str()))
+            .collect();
+        let margins: Vec<[f32; HEAD_COUNT]> = rows
+            .iter()
+            .map(|(e, _)| model.margins(&e.features))
+            .collect();
+        for h in Head::ALL {
+            let (m, groups): (Vec<(f32, bool)>, Vec<&str>) = rows
+                .iter()
+                .zip(&margins)
+                .filter_map(|((e, s), m)| Some(((m[h.index()], e.labels.get(h)?), *s)))
+                .unzip();
+            let pos = m.iter().filter(|p| p.1).count();
+            if pos < MIN_LANGUAGE_CLASS || m.len() - pos < MIN_LANGUAGE_CLASS {
+                continue;
+            }
+            let calibration = fit_platt(&m);
+            let scored: Vec<(f32, bool)> =
+                m.iter().map(|&(x, y)| (calibration.apply(x), y)).collect();
+            let mut thresholds = choose_thresholds(&scored, targets);
+            thresholds.best_f1 = best_mean_macro_f1(&scored, &groups);
+            if model.set_language(code, h, calibration, thresholds).is_ok() {
+                set.push((code.clone(), h));
+            }
+        }
+    }
+    set
+}
+
+/// The threshold that maximises the mean over groups of macro-F1 (among at most 1000
+/// candidate thresholds spread over the scores).
+fn best_mean_macro_f1(scored: &[(f32, bool)], groups: &[&str]) -> f32 {
+    let mut names: Vec<&str> = groups.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    let index: Vec<usize> = groups
+        .iter()
+        .map(|g| names.binary_search(g).unwrap_or(0))
+        .collect();
+    let mut candidates: Vec<f32> = scored.iter().map(|p| p.0).collect();
+    candidates.sort_by(f32::total_cmp);
+    candidates.dedup();
+    let stride = candidates.len().div_ceil(1000).max(1);
+    let mut best = (-1.0, Thresholds::default().best_f1);
+    for &t in candidates.iter().step_by(stride) {
+        let mut counts = vec![[0usize; 4]; names.len()];
+        for (&(s, y), &g) in scored.iter().zip(&index) {
+            counts[g][usize::from(s >= t) * 2 + usize::from(y)] += 1;
+        }
+        let mean = counts
+            .iter()
+            .map(|&[tn, fn_, fp, tp]| (f1(tp, fp, fn_) + f1(tn, fn_, fp)) / 2.0)
+            .sum::<f64>()
+            / names.len() as f64;
+        if mean > best.0 {
+            best = (mean, t);
+        }
+    }
+    best.1
+}
+
 /// Calibrates every head that has both classes among `dev`'s known labels; returns the heads
 /// it calibrated.
 pub fn calibrate(model: &mut Model, dev: &[Example], targets: &ThresholdTargets) -> Vec<Head> {
@@ -336,7 +429,10 @@ mod tests {
     #[test]
     fn metrics_count_the_confusion_matrix() {
         let m = binary_metrics(&[(0.9, true), (0.8, false), (0.2, true), (0.1, false)], 0.5);
-        assert_eq!((m.true_pos, m.false_pos, m.true_neg, m.false_neg), (1, 1, 1, 1));
+        assert_eq!(
+            (m.true_pos, m.false_pos, m.true_neg, m.false_neg),
+            (1, 1, 1, 1)
+        );
         assert!((m.f1 - 0.5).abs() < 1e-12);
         assert!((m.macro_f1 - 0.5).abs() < 1e-12);
     }
@@ -378,8 +474,19 @@ mod tests {
             reject: Some(0.9),
             approve: Some(0.1),
         };
-        let d = auto_decisions(&[(0.95, true), (0.05, false), (0.5, true), (0.05, true)], &t);
-        assert_eq!((d.rejected, d.rejected_correct, d.approved, d.approved_correct), (1, 1, 2, 1));
+        let d = auto_decisions(
+            &[(0.95, true), (0.05, false), (0.5, true), (0.05, true)],
+            &t,
+        );
+        assert_eq!(
+            (
+                d.rejected,
+                d.rejected_correct,
+                d.approved,
+                d.approved_correct
+            ),
+            (1, 1, 2, 1)
+        );
         assert_eq!(d.decided_share(), 0.75);
     }
 }

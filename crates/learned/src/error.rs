@@ -24,7 +24,9 @@ pub enum LearnedError {
     #[error("model format version {found} is not supported (this build reads version {supported})")]
     UnsupportedVersion { found: u16, supported: u16 },
     /// The file ends before a field it announces.
-    #[error("model file truncated: {what} needs {needed} bytes at offset {offset}, only {available} left")]
+    #[error(
+        "model file truncated: {what} needs {needed} bytes at offset {offset}, only {available} left"
+    )]
     Truncated {
         what: &'static str,
         offset: usize,

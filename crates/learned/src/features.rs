@@ -1,10 +1,21 @@
 //! Hashed sparse features: character n-grams, word uni/bigrams and signal tokens.
 //!
-//! Every feature is a byte string hashed with 64-bit FNV-1a (offset basis
-//! `0xcbf29ce484222325`, prime `0x100000001b3`), preceded by one byte naming its family
-//! (`c` character n-gram, `w` word, `b` word bigram, `s` signal). The 64-bit hash is folded
-//! (`h ^ (h >> 32)`) and masked to `bits` bits. The hash works on bytes only, so a feature
-//! lands in the same bucket on every platform and in every build.
+//! One pass over the text ([`Featurizer::visit`]) yields every feature occurrence as a bucket
+//! of one of three blocks (character n-grams, words and word pairs, signals). Training
+//! collects them into a [`SparseVector`]; inference ([`crate::Model::score_in`]) adds up the
+//! weights as they come, so both see the same features by construction.
+//!
+//! Hashes work on Unicode scalar values, so a feature lands in the same bucket on every
+//! platform and in every build. An n-gram's hash extends the hash of the n-gram a char shorter
+//! that ends one char earlier (`h' = (h ^ c) · K`, one multiplication per n-gram); each family
+//! starts from its own basis; a bucket is the top `bits` bits of a final multiplicative mix.
+//! A language copy of a feature mixes its hash with a seed derived from the language code
+//! instead of hashing the text again.
+//!
+//! Values: each block counts its occurrences `N` and gives each occurrence `w / sqrt(N)`
+//! (`w` the block's weight), so a repeated feature counts once per occurrence; the whole vector
+//! is then divided by `sqrt(Σ w²)` over the non-empty blocks. Both need no sorting or
+//! de-duplication, which is what keeps inference at a few microseconds per comment.
 
 use crate::error::LearnedError;
 
@@ -15,6 +26,33 @@ const ZWNJ: char = '\u{200C}';
 pub const MIN_BITS: u8 = 10;
 /// See [`MIN_BITS`].
 pub const MAX_BITS: u8 = 24;
+
+/// Multiplier of the per-char hash step (odd, dense: every input bit reaches the top bits).
+const STEP: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Multiplier of the final mix that picks the bucket.
+const MIX: u64 = 0xd6e8_feb8_6659_fd93;
+/// Start of each family's hashes (arbitrary distinct odd constants).
+const CHAR_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+const WORD_BASIS: u64 = 0x8422_2325_cbf2_9ce4;
+const PAIR_BASIS: u64 = 0x2545_f491_4f6c_dd1d;
+const SIGNAL_BASIS: u64 = 0x94d0_49bb_1331_11eb;
+/// The padding char around each word.
+const PAD: u64 = ' ' as u64;
+/// Longest character n-gram a configuration may ask for.
+const MAX_CHAR_N: u8 = 8;
+/// Most chars a configuration may read per text.
+pub const MAX_CHARS: u32 = 2000;
+/// Most signal tokens read per text.
+const MAX_SIGNALS: usize = 256;
+
+/// Index of the character n-gram block in [`Featurizer::visit`]'s output.
+pub(crate) const CHAR_BLOCK: usize = 0;
+/// Index of the word and word-pair block.
+pub(crate) const WORD_BLOCK: usize = 1;
+/// Index of the signal block.
+pub(crate) const SIGNAL_BLOCK: usize = 2;
+/// Number of blocks.
+pub(crate) const BLOCKS: usize = 3;
 
 /// How text becomes features. Stored in every model file, so inference uses the settings the
 /// model was trained with.
@@ -30,30 +68,34 @@ pub struct FeatureConfig {
     pub word_bigrams: bool,
     /// Only the first `max_chars` chars of a text are read, bounding the cost of one text.
     pub max_chars: u32,
-    /// Weight of the character n-gram block (each block is L2-normalised before weighting).
+    /// Weight of the character n-gram block.
     pub char_weight: f32,
     /// Weight of the word uni/bigram block.
     pub word_weight: f32,
     /// Weight of the signal block.
     pub signal_weight: f32,
-    /// Whether each character and word feature is also hashed together with the text's
-    /// language, so a model can learn what a string means in one language without it
-    /// meaning the same in another (Turkish and English share a script).
+    /// Whether each word and word pair is also hashed together with the text's language, so
+    /// a model can learn what a word means in one language without it meaning the same in
+    /// another (Turkish and English share a script).
     pub language_copies: bool,
+    /// The same for character n-grams. It doubles the features read per text, so it is off
+    /// unless it pays for itself on dev.
+    pub char_language_copies: bool,
 }
 
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
             bits: 20,
-            char_min: 2,
+            char_min: 3,
             char_max: 5,
             word_bigrams: true,
             max_chars: 2000,
             char_weight: 1.0,
-            word_weight: 0.5,
+            word_weight: 0.3,
             signal_weight: 0.5,
             language_copies: true,
+            char_language_copies: false,
         }
     }
 }
@@ -68,14 +110,19 @@ impl FeatureConfig {
                 self.bits
             ));
         }
-        if self.char_min == 0 || self.char_min > self.char_max || self.char_max > 16 {
+        if self.char_min == 0 || self.char_min > self.char_max || self.char_max > MAX_CHAR_N {
             return invalid(format!(
-                "character n-gram range {}..={} must satisfy 1 <= min <= max <= 16",
+                "character n-gram range {}..={} must satisfy 1 <= min <= max <= {MAX_CHAR_N}",
                 self.char_min, self.char_max
             ));
         }
-        if self.max_chars == 0 {
-            return invalid("max_chars is 0".to_owned());
+        // With these bounds a block has fewer than 100 000 occurrences, so the model can sum
+        // their codes as 32-bit integers.
+        if self.max_chars == 0 || self.max_chars > MAX_CHARS {
+            return invalid(format!(
+                "max_chars is {}, expected 1..={MAX_CHARS}",
+                self.max_chars
+            ));
         }
         for (name, w) in [
             ("char_weight", self.char_weight),
@@ -93,9 +140,13 @@ impl FeatureConfig {
     pub fn buckets(&self) -> usize {
         1usize << self.bits
     }
+
+    fn weights(&self) -> [f32; BLOCKS] {
+        [self.char_weight, self.word_weight, self.signal_weight]
+    }
 }
 
-/// A sparse, L2-normalised feature vector: bucket indices in increasing order, each once.
+/// A sparse feature vector: bucket indices in increasing order, each once.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVector {
     indices: Vec<u32>,
@@ -142,7 +193,10 @@ impl SparseVector {
 
     /// Pairs of `(bucket, value)`.
     pub fn iter(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
-        self.indices.iter().copied().zip(self.values.iter().copied())
+        self.indices
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
     }
 
     fn retain_nonzero(&mut self) {
@@ -157,23 +211,9 @@ impl SparseVector {
         self.indices.truncate(keep);
         self.values.truncate(keep);
     }
-
-    fn normalize(&mut self) {
-        let norm = self
-            .values
-            .iter()
-            .map(|&x| f64::from(x) * f64::from(x))
-            .sum::<f64>()
-            .sqrt();
-        if norm > 0.0 {
-            for x in &mut self.values {
-                *x = (f64::from(*x) / norm) as f32;
-            }
-        }
-    }
 }
 
-/// 64-bit FNV-1a, written out so the bucket of a feature is fixed by this file alone.
+/// 64-bit FNV-1a, written out so the model file's checksum is fixed by this crate alone.
 #[derive(Clone, Copy)]
 pub(crate) struct Fnv1a(u64);
 
@@ -194,11 +234,97 @@ impl Fnv1a {
     }
 }
 
-/// Turns normalised text and signal tokens into [`SparseVector`]s. Cheap to copy; thread-safe.
+#[inline(always)]
+fn step(h: u64, c: u64) -> u64 {
+    (h ^ c).wrapping_mul(STEP)
+}
+
+/// The seed that turns a feature into its copy for one language.
+fn language_seed(language: &str) -> u64 {
+    let h = language
+        .bytes()
+        .fold(0x5851_f42d_4c95_7f2d, |h, b| step(h, u64::from(b)));
+    step(h, PAD)
+}
+
+/// Turns normalised text and signal tokens into features. Cheap to copy; thread-safe.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Featurizer {
     config: FeatureConfig,
-    mask: u64,
+    shift: u32,
+}
+
+/// The state of one pass over a text: the hashes of the n-grams ending at the last char.
+struct Walk<'a, F> {
+    featurizer: &'a Featurizer,
+    emit: F,
+    /// `ring[n - 1]`: hash of the n-gram ending at the last char read in the current word.
+    ring: [u64; MAX_CHAR_N as usize],
+    /// Chars of the current padded word read so far; 0 when no word is open.
+    len: usize,
+    word: u64,
+    previous_word: Option<u64>,
+    char_seed: Option<u64>,
+    word_seed: Option<u64>,
+    chars_on: bool,
+    words_on: bool,
+}
+
+impl<F: FnMut(usize, u32)> Walk<'_, F> {
+    #[inline(always)]
+    fn emit(&mut self, block: usize, h: u64, seed: Option<u64>) {
+        (self.emit)(block, self.featurizer.bucket(h));
+        if let Some(s) = seed {
+            (self.emit)(block, self.featurizer.bucket(h ^ s));
+        }
+    }
+
+    #[inline(always)]
+    fn char(&mut self, c: u64) {
+        self.len += 1;
+        if !self.chars_on {
+            return;
+        }
+        let hi = usize::from(self.featurizer.config.char_max);
+        let lo = usize::from(self.featurizer.config.char_min);
+        let top = self.len.min(hi);
+        for n in (1..top).rev() {
+            self.ring[n] = step(self.ring[n - 1], c);
+        }
+        self.ring[0] = step(CHAR_BASIS, c);
+        for n in lo..=top {
+            self.emit(CHAR_BLOCK, self.ring[n - 1], self.char_seed);
+        }
+    }
+
+    #[inline(always)]
+    fn letter(&mut self, c: char) {
+        if self.len == 0 {
+            self.word = WORD_BASIS;
+            self.char(PAD);
+        }
+        let c = u64::from(c);
+        self.word = step(self.word, c);
+        self.char(c);
+    }
+
+    fn close(&mut self) {
+        if self.len == 0 {
+            return;
+        }
+        self.char(PAD);
+        self.len = 0;
+        let word = self.word;
+        if self.words_on {
+            self.emit(WORD_BLOCK, word, self.word_seed);
+            if self.featurizer.config.word_bigrams
+                && let Some(p) = self.previous_word
+            {
+                self.emit(WORD_BLOCK, step(step(PAIR_BASIS, p), word), self.word_seed);
+            }
+        }
+        self.previous_word = Some(word);
+    }
 }
 
 impl Featurizer {
@@ -207,7 +333,7 @@ impl Featurizer {
         config.validate()?;
         Ok(Featurizer {
             config,
-            mask: (1u64 << config.bits) - 1,
+            shift: 64 - u32::from(config.bits),
         })
     }
 
@@ -216,136 +342,175 @@ impl Featurizer {
         &self.config
     }
 
-    fn bucket(&self, family: u8, parts: &[&[u8]]) -> u32 {
-        self.bucket_from(Fnv1a::new(), family, parts)
+    #[inline(always)]
+    fn bucket(&self, h: u64) -> u32 {
+        // `shift` is at least 40, so the value fits in u32.
+        ((h ^ (h >> 31)).wrapping_mul(MIX) >> self.shift) as u32
     }
 
-    fn bucket_from(&self, mut h: Fnv1a, family: u8, parts: &[&[u8]]) -> u32 {
-        h.write(&[family]);
-        for (k, p) in parts.iter().enumerate() {
-            if k > 0 {
-                h.write(b" ");
-            }
-            h.write(p);
-        }
-        let h = h.finish();
-        // The mask keeps at most MAX_BITS (24) bits, so the value fits in u32.
-        ((h ^ (h >> 32)) & self.mask) as u32
-    }
-
-    /// The feature vector of an already-normalised text plus the engine's signal tokens
-    /// (e.g. `lex:profanity:block`, `promo:url`).
+    /// Calls `emit(block, bucket)` for every feature occurrence of a normalised text in
+    /// `language`, in text order, then for every signal token (the first 256).
     ///
     /// Words are maximal runs of letters, digits, combining marks and ZWNJ; any other
     /// non-space, non-punctuation character (an emoji, a symbol) is a word of its own.
     /// Character n-grams are taken inside each word padded with one space on both sides.
-    /// Each family gets sublinear term frequency (`1 + ln tf`), is L2-normalised and
-    /// weighted, and the whole vector is L2-normalised.
+    /// When the settings ask for language copies and a language is given, each such feature
+    /// comes a second time as its language copy; a language the model never saw in training
+    /// simply adds features with zero weight.
+    pub(crate) fn visit(
+        &self,
+        text: &str,
+        signals: &[String],
+        language: Option<&str>,
+        emit: impl FnMut(usize, u32),
+    ) {
+        let c = &self.config;
+        let seed = language.filter(|l| !l.is_empty()).map(language_seed);
+        let mut walk = Walk {
+            featurizer: self,
+            emit,
+            ring: [0; MAX_CHAR_N as usize],
+            len: 0,
+            word: WORD_BASIS,
+            previous_word: None,
+            char_seed: seed.filter(|_| c.char_language_copies),
+            word_seed: seed.filter(|_| c.language_copies),
+            chars_on: c.char_weight > 0.0,
+            words_on: c.word_weight > 0.0,
+        };
+        for ch in text.chars().take(c.max_chars as usize) {
+            match class(ch) {
+                Class::Word => walk.letter(ch),
+                Class::Skip => walk.close(),
+                Class::Symbol => {
+                    walk.close();
+                    walk.letter(ch);
+                    walk.close();
+                }
+            }
+        }
+        walk.close();
+        let mut emit = walk.emit;
+        if c.signal_weight > 0.0 {
+            for s in signals.iter().take(MAX_SIGNALS) {
+                let h = s.bytes().fold(SIGNAL_BASIS, |h, b| step(h, u64::from(b)));
+                emit(SIGNAL_BLOCK, self.bucket(h));
+            }
+        }
+    }
+
+    /// Byte ranges of the words of a text, as [`Featurizer::visit`] splits them (within the
+    /// first `max_chars` chars).
+    pub(crate) fn word_ranges(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut start: Option<usize> = None;
+        for (i, ch) in text.char_indices().take(self.config.max_chars as usize) {
+            let k = class(ch);
+            if k == Class::Word {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                out.push(s..i);
+            }
+            if k == Class::Symbol {
+                out.push(i..i + ch.len_utf8());
+            }
+        }
+        if let Some(s) = start {
+            let end = text
+                .char_indices()
+                .nth(self.config.max_chars as usize)
+                .map_or(text.len(), |(i, _)| i);
+            out.push(s..end);
+        }
+        out
+    }
+
+    /// The value of each occurrence of a feature of each block, given how many occurrences
+    /// each block has (see the module documentation).
+    pub(crate) fn coefficients(&self, counts: [u32; BLOCKS]) -> [f32; BLOCKS] {
+        let w = self.config.weights();
+        let total: f32 = (0..BLOCKS)
+            .filter(|&b| counts[b] > 0)
+            .map(|b| w[b] * w[b])
+            .sum();
+        if total <= 0.0 {
+            return [0.0; BLOCKS];
+        }
+        let norm = total.sqrt();
+        std::array::from_fn(|b| {
+            if counts[b] == 0 {
+                0.0
+            } else {
+                w[b] / ((counts[b] as f32).sqrt() * norm)
+            }
+        })
+    }
+
+    /// The feature vector of an already-normalised text plus the engine's signal tokens
+    /// (e.g. `lex:profanity:block`, `promo:url`), with no language.
     pub fn features(&self, text: &str, signals: &[String]) -> SparseVector {
         self.features_in(text, signals, None)
     }
 
-    /// Like [`Featurizer::features`], for a text in `language` (the engine's language code).
-    /// When the settings ask for language copies, every character and word feature is hashed
-    /// a second time, prefixed with the language; a language the model never saw in training
-    /// simply adds features with zero weight.
+    /// The feature vector of a normalised text in `language` (the engine's language code),
+    /// for training and evaluation; [`crate::Model::score_in`] scores the same features
+    /// without building it.
     pub fn features_in(
         &self,
         text: &str,
         signals: &[String],
         language: Option<&str>,
     ) -> SparseVector {
-        let words = words(text, self.config.max_chars as usize);
-        let copy = language
-            .filter(|l| self.config.language_copies && !l.is_empty())
-            .map(|l| {
-                let mut h = Fnv1a::new();
-                h.write(b"L");
-                h.write(l.as_bytes());
-                h.write(b" ");
-                h
-            });
-
-        let mut chars: Vec<u32> = Vec::with_capacity(text.len() * 4);
-        let mut padded = String::new();
-        let mut bounds: Vec<usize> = Vec::new();
-        let (lo, hi) = (
-            usize::from(self.config.char_min),
-            usize::from(self.config.char_max),
-        );
-        for w in &words {
-            padded.clear();
-            padded.push(' ');
-            padded.push_str(w);
-            padded.push(' ');
-            bounds.clear();
-            bounds.extend(padded.char_indices().map(|(i, _)| i));
-            bounds.push(padded.len());
-            let n_chars = bounds.len() - 1;
-            for n in lo..=hi.min(n_chars) {
-                for start in 0..=(n_chars - n) {
-                    let gram = &padded.as_bytes()[bounds[start]..bounds[start + n]];
-                    chars.push(self.bucket(b'c', &[gram]));
-                    if let Some(h) = copy {
-                        chars.push(self.bucket_from(h, b'c', &[gram]));
-                    }
-                }
-            }
-        }
-
-        let mut word_feats: Vec<u32> = Vec::with_capacity(words.len() * 4);
-        let starts = std::iter::once(Fnv1a::new()).chain(copy);
-        for h in starts {
-            word_feats.extend(
-                words
-                    .iter()
-                    .map(|w| self.bucket_from(h, b'w', &[w.as_bytes()])),
-            );
-            if self.config.word_bigrams {
-                word_feats.extend(
-                    words
-                        .windows(2)
-                        .map(|p| self.bucket_from(h, b'b', &[p[0].as_bytes(), p[1].as_bytes()])),
-                );
-            }
-        }
-
-        let signal_feats: Vec<u32> = signals
+        let mut blocks: [Vec<u32>; BLOCKS] = Default::default();
+        self.visit(text, signals, language, |b, i| blocks[b].push(i));
+        let counts = blocks.each_ref().map(|v| v.len() as u32);
+        let coef = self.coefficients(counts);
+        let pairs = blocks
             .iter()
-            .map(|s| self.bucket(b's', &[s.as_bytes()]))
+            .zip(coef)
+            .flat_map(|(v, c)| v.iter().map(move |&i| (i, c)))
             .collect();
-
-        let mut pairs = Vec::with_capacity(chars.len() + word_feats.len() + signal_feats.len());
-        block(&mut chars, self.config.char_weight, &mut pairs);
-        block(&mut word_feats, self.config.word_weight, &mut pairs);
-        let mut signal_feats = signal_feats;
-        block(&mut signal_feats, self.config.signal_weight, &mut pairs);
-        let mut v = SparseVector::from_pairs(pairs);
-        v.normalize();
-        v
+        SparseVector::from_pairs(pairs)
     }
 }
 
-/// Appends one family's `(bucket, weight)` pairs: sublinear tf, L2-normalised, scaled.
-fn block(buckets: &mut [u32], weight: f32, out: &mut Vec<(u32, f32)>) {
-    if buckets.is_empty() || weight == 0.0 {
-        return;
+/// How the tokenizer treats a char.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Part of a word.
+    Word,
+    /// Separates words and is not a feature (space, punctuation).
+    Skip,
+    /// A word of its own (an emoji, a symbol).
+    Symbol,
+}
+
+fn class_of(c: char) -> Class {
+    if is_word_char(c) {
+        Class::Word
+    } else if c.is_whitespace() || is_punctuation(c) {
+        Class::Skip
+    } else {
+        Class::Symbol
     }
-    buckets.sort_unstable();
-    let start = out.len();
-    let mut k = 0;
-    while k < buckets.len() {
-        let b = buckets[k];
-        let mut tf = 0u32;
-        while k < buckets.len() && buckets[k] == b {
-            tf += 1;
-            k += 1;
-        }
-        out.push((b, 1.0 + (tf as f32).ln()));
-    }
-    let norm = out[start..].iter().map(|&(_, x)| x * x).sum::<f32>().sqrt();
-    for (_, x) in &mut out[start..] {
-        *x *= weight / norm;
+}
+
+/// Chars below this have their class in a table: Latin, Greek, Cyrillic, Hebrew and Arabic
+/// script, where the standard library's Unicode lookups would dominate the cost of a text.
+const TABLE_END: u32 = 0x800;
+
+#[inline(always)]
+fn class(c: char) -> Class {
+    static TABLE: std::sync::LazyLock<Vec<Class>> = std::sync::LazyLock::new(|| {
+        (0..TABLE_END)
+            .map(|u| char::from_u32(u).map_or(Class::Skip, class_of))
+            .collect()
+    });
+    match TABLE.get(c as usize) {
+        Some(&k) => k,
+        None => class_of(c),
     }
 }
 
@@ -376,41 +541,18 @@ fn is_punctuation(c: char) -> bool {
             | '\u{FF01}'..='\u{FF0F}')
 }
 
-/// Splits text into words (see [`Featurizer::features`]), reading at most `max_chars` chars.
-fn words(text: &str, max_chars: usize) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut end = text.len();
-    for (n, (i, c)) in text.char_indices().enumerate() {
-        if n == max_chars {
-            end = i;
-            break;
-        }
-        if is_word_char(c) {
-            if start.is_none() {
-                start = Some(i);
-            }
-            continue;
-        }
-        if let Some(s) = start.take() {
-            out.push(&text[s..i]);
-        }
-        if !c.is_whitespace() && !is_punctuation(c) {
-            out.push(&text[i..i + c.len_utf8()]);
-        }
-    }
-    if let Some(s) = start {
-        out.push(&text[s..end]);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn featurizer() -> Featurizer {
         Featurizer::new(FeatureConfig::default()).expect("default config is valid")
+    }
+
+    fn occurrences(f: &Featurizer, text: &str, language: Option<&str>) -> [Vec<u32>; BLOCKS] {
+        let mut blocks: [Vec<u32>; BLOCKS] = Default::default();
+        f.visit(text, &[], language, |b, i| blocks[b].push(i));
+        blocks
     }
 
     #[test]
@@ -427,25 +569,68 @@ mod tests {
 
     #[test]
     fn words_keep_zwnj_and_split_emoji_and_punctuation() {
+        let f = featurizer();
+        // Four words ("می‌خواهم", "سلام", "🙂", "ok"): four unigrams and three pairs.
         assert_eq!(
-            words("می‌خواهم، سلام!🙂ok", 100),
-            vec!["می‌خواهم", "سلام", "🙂", "ok"]
+            occurrences(&f, "می‌خواهم، سلام!🙂ok", None)[WORD_BLOCK].len(),
+            7
         );
-        assert_eq!(words("a b c d", 3), vec!["a", "b"]);
+        let short = Featurizer::new(FeatureConfig {
+            max_chars: 3,
+            ..FeatureConfig::default()
+        })
+        .expect("valid");
+        // Only "a b" is read.
+        assert_eq!(occurrences(&short, "a b c d", None)[WORD_BLOCK].len(), 3);
     }
 
     #[test]
-    fn features_are_sorted_unique_and_unit_length() {
-        let v = featurizer().features("you are an idiot, you", &["lex:insult:flag".to_owned()]);
+    fn word_ranges_follow_the_tokenizer() {
+        let f = featurizer();
+        let t = "می‌خواهم، سلام!🙂ok";
+        let words: Vec<&str> = f.word_ranges(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(words, ["می‌خواهم", "سلام", "🙂", "ok"]);
+    }
+
+    #[test]
+    fn character_ngrams_are_taken_inside_padded_words() {
+        let f = featurizer();
+        // " abc " has 3 + 2 + 1 n-grams of 3 to 5 chars.
+        assert_eq!(occurrences(&f, "abc", None)[CHAR_BLOCK].len(), 6);
+        // The same word gives the same n-grams wherever it stands.
+        let two = occurrences(&f, "abc, abc", None);
+        assert_eq!(two[CHAR_BLOCK][..6], two[CHAR_BLOCK][6..]);
+    }
+
+    #[test]
+    fn features_are_sorted_unique_and_unit_length_without_repeats() {
+        // No n-gram of "xyz quick" occurs twice.
+        let v = featurizer().features("xyz quick", &["lex:insult:flag".to_owned()]);
         assert!(v.indices().windows(2).all(|p| p[0] < p[1]));
         let norm: f32 = v.values().iter().map(|x| x * x).sum();
-        assert!((norm - 1.0).abs() < 1e-5);
+        assert!((norm - 1.0).abs() < 1e-5, "{norm}");
+    }
+
+    #[test]
+    fn a_repeated_feature_counts_once_per_occurrence() {
+        let f = featurizer();
+        let v = f.features("ok ok", &[]);
+        let word = occurrences(&f, "ok", None)[WORD_BLOCK][0];
+        let k = v.indices().binary_search(&word).expect("word present");
+        let coef = f.coefficients([6, 3, 0]);
+        assert!((v.values()[k] - 2.0 * coef[WORD_BLOCK]).abs() < 1e-6);
     }
 
     #[test]
     fn features_are_deterministic_and_work_in_every_script() {
         let f = featurizer();
-        for text in ["hello there", "مرحبا بكم", "سڵاو لە هەمووان", "merhaba dünya", "سلام"] {
+        for text in [
+            "hello there",
+            "مرحبا بكم",
+            "سڵاو لە هەمووان",
+            "merhaba dünya",
+            "سلام",
+        ] {
             let a = f.features(text, &[]);
             assert!(a.nnz() > 5, "{text} gave {} features", a.nnz());
             assert_eq!(a, f.features(text, &[]));
@@ -463,8 +648,20 @@ mod tests {
         let plain = f.features("merhaba dünya", &[]);
         assert_eq!(f.features_in("merhaba dünya", &[], None), plain);
         let tr = f.features_in("merhaba dünya", &[], Some("tr"));
-        assert_eq!(tr.nnz(), 2 * plain.nnz());
+        // Two words and one pair are copied; character n-grams are not by default.
+        assert_eq!(tr.nnz(), plain.nnz() + 3);
         assert_ne!(tr, f.features_in("merhaba dünya", &[], Some("en")));
+
+        let all = Featurizer::new(FeatureConfig {
+            char_language_copies: true,
+            ..FeatureConfig::default()
+        })
+        .expect("valid");
+        let plain = all.features("merhaba dünya", &[]);
+        assert_eq!(
+            all.features_in("merhaba dünya", &[], Some("tr")).nnz(),
+            2 * plain.nnz()
+        );
     }
 
     #[test]
@@ -485,6 +682,10 @@ mod tests {
             FeatureConfig {
                 char_min: 4,
                 char_max: 3,
+                ..FeatureConfig::default()
+            },
+            FeatureConfig {
+                char_max: 9,
                 ..FeatureConfig::default()
             },
             FeatureConfig {

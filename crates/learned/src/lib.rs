@@ -4,17 +4,19 @@
 //! **What it is for.** The moderation engine normalises a comment and finds its lexicon and
 //! promotion signals; this crate turns that normalised text and those signal tokens into a
 //! [`SparseVector`] (character n-grams inside words, word uni- and bigrams, signal tokens,
-//! hashed with FNV-1a into `2^bits` buckets) and a [`Model`] turns the vector into calibrated
-//! probabilities per [`Head`]: `offensive` (the umbrella), `profanity`, `vulgarity`, `threat`,
+//! hashed into `2^bits` buckets) and a [`Model`] turns the vector into calibrated
+//! probabilities per [`Head`] (per language, where dev had enough texts of it): `offensive` (the umbrella), `profanity`, `vulgarity`, `threat`,
 //! `personal_attack`, `identity_abuse` and `promotion`. It also holds what is needed to build
 //! such a model: [`train`] (masked labels, per-head class weights, AdaGrad with lazy L2, seeded
-//! shuffling), Platt calibration, metrics and threshold selection ([`calibrate`]), and the
+//! shuffling), Platt calibration, metrics and threshold selection ([`calibrate`],
+//! [`calibrate_languages`]), and the
 //! compact, versioned, checksummed model file ([`Model::to_bytes`], [`Model::from_bytes`]).
 //!
 //! **What it is not for.** It does no I/O (models come in as bytes and go out to any
 //! [`std::io::Write`]), does no normalisation (give it the engine's normalised text, or scores
-//! will not match training), knows nothing of policies or decisions, and gives no evidence
-//! spans: hashed features cannot be traced back to words. Reading corpora and writing
+//! will not match training) and knows nothing of policies or decisions. Hashed features
+//! cannot be traced back to words, but [`Model::word_contributions`] says how much each word
+//! added to a head's score, which the engine turns into evidence. Reading corpora and writing
 //! reports is the job of the training crate.
 //!
 //! ```
@@ -41,7 +43,8 @@
 //!
 //! let bytes = model.to_bytes();
 //! let model = Model::from_bytes(&bytes)?;
-//! let scores = model.score("what an idiot", &[]);
+//! // What the engine calls: no feature vector is built, nothing is allocated.
+//! let scores = model.score_in("what an idiot", &[], Some("en"));
 //! assert!(scores.get(Head::Offensive) > model.score("a clear article", &[]).get(Head::Offensive));
 //! # Ok::<(), tribune_learned::LearnedError>(())
 //! ```
@@ -53,10 +56,11 @@ mod model;
 mod train;
 
 pub use calibrate::{
-    AutoDecisions, BinaryMetrics, ThresholdTargets, auto_decisions, binary_metrics, calibrate,
-    calibrate_head, choose_thresholds, fit_platt, margins_by_head, roc_auc,
+    AutoDecisions, BinaryMetrics, MIN_LANGUAGE_CLASS, ThresholdTargets, auto_decisions,
+    binary_metrics, calibrate, calibrate_head, calibrate_languages, choose_thresholds, fit_platt,
+    margins_by_head, roc_auc,
 };
 pub use error::LearnedError;
-pub use features::{FeatureConfig, Featurizer, MAX_BITS, MIN_BITS, SparseVector};
+pub use features::{FeatureConfig, Featurizer, MAX_BITS, MAX_CHARS, MIN_BITS, SparseVector};
 pub use model::{Calibration, HEAD_COUNT, Head, Model, Scores, Thresholds};
 pub use train::{Example, Labels, Progress, TrainConfig, TrainedWeights, train};

@@ -1,34 +1,45 @@
-//! The shipped model: quantised weights, calibration and thresholds per head, and its file
-//! format.
+//! The shipped model: quantised weights, calibration and thresholds per head (and per
+//! language where dev had enough rows of it), and its file format.
 //!
-//! # File format (version 1, all integers and floats little-endian)
+//! # File format (version 2, all integers and floats little-endian)
 //!
 //! | field | size |
 //! |---|---|
 //! | magic `TRIBLRN` + `0x1A` | 8 |
 //! | format version (`u16`) | 2 |
-//! | feature settings: bits, char_min, char_max, flags (bit 0 word bigrams, bit 1 language copies) (`u8` each), max_chars (`u32`), char/word/signal weights (`f32` each) | 20 |
+//! | feature settings: bits, char_min, char_max, flags (bit 0 word bigrams, bit 1 language copies of words, bit 2 of character n-grams) (`u8` each), max_chars (`u32`), char/word/signal weights (`f32` each) | 20 |
 //! | quantisation exponent γ (`f32`) | 4 |
-//! | head count (`u8`), then per head: name length (`u8`), name (UTF-8), bias, scale, calibration a, calibration b, best-F1 threshold (`f32` each), reject and approve thresholds (flag `u8` + `f32` each) | variable |
+//! | head count (`u8`), then per head: name length (`u8`), name (UTF-8), bias, scale, and its [head parameters](#head-parameters) | variable |
+//! | language count (`u8`), then per language: code length (`u8`), code (ASCII), a `u8` with bit `h` set when head `h` has its own parameters for the language, then those [head parameters](#head-parameters) in head order | variable |
 //! | non-zero bucket count (`u32`), bitmap of non-zero buckets (`2^bits / 8` bytes) | variable |
 //! | per non-zero bucket, in bucket order: one `i8` per head | variable |
 //! | FNV-1a 64 checksum of all preceding bytes (`u64`) | 8 |
 //!
-//! A weight `q` of head `h` stands for `scale_h · sign(q) · (|q| / 127)^γ`: the power law
-//! spends the 255 levels where most weights are, near zero.
+//! # Head parameters
+//!
+//! Calibration a, calibration b, best threshold (`f32` each), then the reject and the approve
+//! thresholds (presence flag `u8` + `f32` each).
+//!
+//! A weight `q` of head `h` stands for `scale_h · q · |q| / 127²` (a power law with γ = 2):
+//! the 255 levels are spent where most weights are, near zero, and a text's weights can be
+//! added up as integers before one multiplication per head.
 
 use std::io::Write;
 
 use crate::error::LearnedError;
-use crate::features::{FeatureConfig, Featurizer, Fnv1a, MAX_BITS, MIN_BITS, SparseVector};
+use crate::features::{BLOCKS, FeatureConfig, Featurizer, Fnv1a, MAX_BITS, MIN_BITS, SparseVector};
 
 /// Number of heads (categories) a model scores.
 pub const HEAD_COUNT: usize = 7;
 
 const MAGIC: &[u8; 8] = b"TRIBLRN\x1a";
-const VERSION: u16 = 1;
+const VERSION: u16 = 2;
 /// Exponent of the quantisation code book.
 const GAMMA: f32 = 2.0;
+/// Weights per bucket in memory: the heads, padded to 8 so a row is one aligned load.
+const ROW: usize = 8;
+/// Longest language code a model file may hold.
+const MAX_LANGUAGE_LEN: usize = 16;
 
 /// A category the model scores: the corpus categories, with `offensive` as the umbrella of
 /// profanity, vulgarity, threat, personal attack and identity abuse.
@@ -121,7 +132,8 @@ impl Calibration {
 /// Decision thresholds of one head, on calibrated probabilities.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
-    /// Score ≥ this is positive, chosen to maximise F1 on dev.
+    /// Score ≥ this is positive, chosen to maximise macro-F1 (the mean F1 of the positive and
+    /// the negative class) on dev.
     pub best_f1: f32,
     /// Score ≥ this is positive at the target precision on dev (auto-reject); `None` when no
     /// threshold reaches it.
@@ -149,15 +161,22 @@ struct HeadParams {
     thresholds: Thresholds,
 }
 
-/// A trained multi-label classifier, ready to score. Immutable once built; `predict` is cheap
+/// Calibration and thresholds of the heads that have their own for one language.
+#[derive(Debug, Clone, PartialEq)]
+struct LanguageParams {
+    code: String,
+    heads: [Option<(Calibration, Thresholds)>; HEAD_COUNT],
+}
+
+/// A trained multi-label classifier, ready to score. Immutable once built; scoring is cheap
 /// and thread-safe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     featurizer: Featurizer,
-    /// Bucket-major: the weights of bucket `i` are `weights[i * HEAD_COUNT..][..HEAD_COUNT]`,
-    /// so one feature reads one cache line.
-    weights: Vec<i8>,
+    /// The weights of bucket `i` are `rows[i][..HEAD_COUNT]`: one feature reads one 8-byte row.
+    rows: Vec<[i8; ROW]>,
     heads: [HeadParams; HEAD_COUNT],
+    languages: Vec<LanguageParams>,
     /// Per head, the value of each code (indexed by `code as u8`).
     lut: Vec<[f32; 256]>,
 }
@@ -166,12 +185,14 @@ pub(crate) fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// `127²`: a code `q` stands for `scale · q · |q| / CODE_UNIT`.
+const CODE_UNIT: f32 = 127.0 * 127.0;
+
 fn code_book(scale: f32) -> [f32; 256] {
     let mut lut = [0.0f32; 256];
     for (code, v) in lut.iter_mut().enumerate() {
-        let q = code as u8 as i8;
-        let mag = (f32::from(q).abs() / 127.0).powf(GAMMA);
-        *v = scale * mag * f32::from(q).signum();
+        let q = f32::from(code as u8 as i8);
+        *v = scale * q * q.abs() / CODE_UNIT;
     }
     lut
 }
@@ -196,19 +217,18 @@ impl Model {
         let mut scales = [0.0f32; HEAD_COUNT];
         for row in weights.chunks_exact(HEAD_COUNT) {
             for (s, w) in scales.iter_mut().zip(row) {
-                *s = s.max(w.abs());
+                if w.is_finite() {
+                    *s = s.max(w.abs());
+                }
             }
         }
-        let mut q = Vec::with_capacity(weights.len());
-        for row in weights.chunks_exact(HEAD_COUNT) {
+        let mut q = vec![[0i8; ROW]; config.buckets()];
+        for (row, out) in weights.chunks_exact(HEAD_COUNT).zip(q.iter_mut()) {
             for (h, &w) in row.iter().enumerate() {
-                let code = if scales[h] > 0.0 && w.is_finite() {
+                if scales[h] > 0.0 && w.is_finite() {
                     let r = (w.abs() / scales[h]).powf(1.0 / GAMMA) * 127.0;
-                    (r.round().min(127.0) * w.signum()) as i8
-                } else {
-                    0
-                };
-                q.push(code);
+                    out[h] = (r.round().min(127.0) * w.signum()) as i8;
+                }
             }
         }
         let heads = std::array::from_fn(|h| HeadParams {
@@ -219,9 +239,10 @@ impl Model {
         });
         Ok(Model {
             featurizer,
-            weights: q,
+            rows: q,
             lut: scales.iter().map(|&s| code_book(s)).collect(),
             heads,
+            languages: Vec::new(),
         })
     }
 
@@ -235,34 +256,6 @@ impl Model {
         self.featurizer.features(text, signals)
     }
 
-    /// Raw (uncalibrated) margins per head. Buckets beyond the model's range are ignored.
-    pub fn margins(&self, x: &SparseVector) -> [f32; HEAD_COUNT] {
-        let mut acc = [0.0f32; HEAD_COUNT];
-        let buckets = self.featurizer.config().buckets();
-        for (i, v) in x.iter() {
-            let i = i as usize;
-            if i >= buckets {
-                continue;
-            }
-            let row = &self.weights[i * HEAD_COUNT..(i + 1) * HEAD_COUNT];
-            for h in 0..HEAD_COUNT {
-                acc[h] += self.lut[h][row[h] as u8 as usize] * v;
-            }
-        }
-        for (a, p) in acc.iter_mut().zip(&self.heads) {
-            *a += p.bias;
-        }
-        acc
-    }
-
-    /// Calibrated probabilities per head.
-    pub fn predict(&self, x: &SparseVector) -> Scores {
-        let m = self.margins(x);
-        Scores(std::array::from_fn(|h| {
-            self.heads[h].calibration.apply(m[h])
-        }))
-    }
-
     /// Features of a normalised text in `language` (see [`Featurizer::features_in`]).
     pub fn features_in(
         &self,
@@ -273,40 +266,217 @@ impl Model {
         self.featurizer.features_in(text, signals, language)
     }
 
-    /// Features and prediction in one call.
+    /// Raw (uncalibrated) margins per head of a feature vector. Buckets beyond the model's
+    /// range are ignored.
+    pub fn margins(&self, x: &SparseVector) -> [f32; HEAD_COUNT] {
+        let mut acc = [0.0f32; HEAD_COUNT];
+        for (i, v) in x.iter() {
+            let Some(row) = self.rows.get(i as usize) else {
+                continue;
+            };
+            for h in 0..HEAD_COUNT {
+                acc[h] += self.lut[h][row[h] as u8 as usize] * v;
+            }
+        }
+        for (a, p) in acc.iter_mut().zip(&self.heads) {
+            *a += p.bias;
+        }
+        acc
+    }
+
+    /// Raw margins per head of a normalised text, computed as its features come: the same
+    /// figures as `margins(&features_in(..))` up to float rounding, without building the
+    /// vector. Each block's codes are summed as integers (`q · |q|`), then scaled once.
+    pub fn margins_in(
+        &self,
+        text: &str,
+        signals: &[String],
+        language: Option<&str>,
+    ) -> [f32; HEAD_COUNT] {
+        // `Featurizer::visit` bounds the occurrences per block (fewer than 100 000), so the sums
+        // of codes (each at most 127²) fit in i32.
+        let mut acc = [[0i32; ROW]; BLOCKS];
+        let mut counts = [0u32; BLOCKS];
+        let rows = &self.rows;
+        self.featurizer.visit(text, signals, language, |block, i| {
+            counts[block] += 1;
+            if let Some(row) = rows.get(i as usize) {
+                let codes = row.map(|q| {
+                    let q = i16::from(q);
+                    q * q.abs()
+                });
+                for (a, c) in acc[block].iter_mut().zip(codes) {
+                    *a += i32::from(c);
+                }
+            }
+        });
+        let coef = self.featurizer.coefficients(counts);
+        std::array::from_fn(|h| {
+            let sum: f32 = (0..BLOCKS).map(|b| coef[b] * acc[b][h] as f32).sum();
+            self.heads[h].bias + self.heads[h].scale * sum / CODE_UNIT
+        })
+    }
+
+    /// How much each word of a normalised text adds to the raw margin of `head`: its
+    /// character n-grams and the word itself, weighed as in the whole text (word pairs and
+    /// signals belong to no single word). Byte ranges of `text`, largest contribution first.
+    /// For evidence: the words that pushed a learned score up.
+    pub fn word_contributions(
+        &self,
+        text: &str,
+        signals: &[String],
+        language: Option<&str>,
+        head: Head,
+    ) -> Vec<(std::ops::Range<usize>, f32)> {
+        let mut counts = [0u32; BLOCKS];
+        self.featurizer
+            .visit(text, signals, language, |block, _| counts[block] += 1);
+        let coef = self.featurizer.coefficients(counts);
+        let h = head.index();
+        let unit = self.heads[h].scale / CODE_UNIT;
+        let mut out: Vec<(std::ops::Range<usize>, f32)> = self
+            .featurizer
+            .word_ranges(text)
+            .into_iter()
+            .map(|range| {
+                let mut sums = [0i32; BLOCKS];
+                self.featurizer
+                    .visit(&text[range.clone()], &[], language, |block, i| {
+                        if let Some(row) = self.rows.get(i as usize) {
+                            let q = i32::from(row[h]);
+                            sums[block] += q * q.abs();
+                        }
+                    });
+                // A lone word has no pair, so its word block holds exactly its own features.
+                let c = (0..BLOCKS).map(|b| coef[b] * sums[b] as f32).sum::<f32>() * unit;
+                (range, c)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    fn language(&self, language: Option<&str>) -> Option<&LanguageParams> {
+        let code = language?;
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    fn calibrate_margins(&self, m: [f32; HEAD_COUNT], language: Option<&str>) -> Scores {
+        let own = self.language(language);
+        Scores(std::array::from_fn(|h| {
+            let c = own
+                .and_then(|l| l.heads[h])
+                .map_or(self.heads[h].calibration, |(c, _)| c);
+            c.apply(m[h])
+        }))
+    }
+
+    /// Calibrated probabilities per head, under the model-wide calibration.
+    pub fn predict(&self, x: &SparseVector) -> Scores {
+        self.predict_in(x, None)
+    }
+
+    /// Calibrated probabilities per head for a text in `language`: the language's own
+    /// calibration where the model has one, else the model-wide one.
+    pub fn predict_in(&self, x: &SparseVector, language: Option<&str>) -> Scores {
+        self.calibrate_margins(self.margins(x), language)
+    }
+
+    /// Features and prediction in one call, with no language.
     pub fn score(&self, text: &str, signals: &[String]) -> Scores {
-        self.predict(&self.features(text, signals))
+        self.score_in(text, signals, None)
     }
 
-    /// Features and prediction in one call, for a text in `language`.
+    /// Calibrated probabilities per head of a normalised text in `language`: what the engine
+    /// calls for every comment. Allocates nothing.
     pub fn score_in(&self, text: &str, signals: &[String], language: Option<&str>) -> Scores {
-        self.predict(&self.features_in(text, signals, language))
+        self.calibrate_margins(self.margins_in(text, signals, language), language)
     }
 
-    /// The calibration of a head.
+    /// The model-wide calibration of a head.
     pub fn calibration(&self, head: Head) -> Calibration {
         self.heads[head.index()].calibration
     }
 
-    /// Replaces the calibration of a head.
+    /// Replaces the model-wide calibration of a head.
     pub fn set_calibration(&mut self, head: Head, calibration: Calibration) {
         self.heads[head.index()].calibration = calibration;
     }
 
-    /// The thresholds of a head.
+    /// The model-wide thresholds of a head.
     pub fn thresholds(&self, head: Head) -> Thresholds {
         self.heads[head.index()].thresholds
     }
 
-    /// Replaces the thresholds of a head.
+    /// Replaces the model-wide thresholds of a head.
     pub fn set_thresholds(&mut self, head: Head, thresholds: Thresholds) {
         self.heads[head.index()].thresholds = thresholds;
     }
 
+    /// The calibration a head uses for a text in `language`.
+    pub fn calibration_in(&self, head: Head, language: Option<&str>) -> Calibration {
+        self.own(head, language)
+            .map_or(self.calibration(head), |(c, _)| c)
+    }
+
+    /// The thresholds of a head for a text in `language` (on [`Model::score_in`]'s scores):
+    /// the language's own where the model has them, else the model-wide ones.
+    pub fn thresholds_in(&self, head: Head, language: Option<&str>) -> Thresholds {
+        self.own(head, language)
+            .map_or(self.thresholds(head), |(_, t)| t)
+    }
+
+    /// Whether a head has its own calibration and thresholds for `language`.
+    pub fn has_own(&self, head: Head, language: &str) -> bool {
+        self.own(head, Some(language)).is_some()
+    }
+
+    fn own(&self, head: Head, language: Option<&str>) -> Option<(Calibration, Thresholds)> {
+        self.language(language)?.heads[head.index()]
+    }
+
+    /// Gives a head its own calibration and thresholds for texts in `language` (an ASCII code
+    /// of 1 to 16 chars, as the engine names languages).
+    pub fn set_language(
+        &mut self,
+        language: &str,
+        head: Head,
+        calibration: Calibration,
+        thresholds: Thresholds,
+    ) -> Result<(), LearnedError> {
+        if !valid_language(language.as_bytes()) {
+            return Err(LearnedError::InvalidConfig(format!(
+                "language code {language:?} is not 1 to {MAX_LANGUAGE_LEN} ASCII letters, digits, '-' or '_'"
+            )));
+        }
+        let k = match self.languages.iter().position(|l| l.code == language) {
+            Some(k) => k,
+            None if self.languages.len() < usize::from(u8::MAX) => {
+                self.languages.push(LanguageParams {
+                    code: language.to_owned(),
+                    heads: [None; HEAD_COUNT],
+                });
+                self.languages.len() - 1
+            }
+            None => {
+                return Err(LearnedError::InvalidConfig(
+                    "a model holds at most 255 languages".to_owned(),
+                ));
+            }
+        };
+        self.languages[k].heads[head.index()] = Some((calibration, thresholds));
+        Ok(())
+    }
+
+    /// The languages with their own parameters for some head, in the order they were added.
+    pub fn languages(&self) -> impl Iterator<Item = &str> + '_ {
+        self.languages.iter().map(|l| l.code.as_str())
+    }
+
     /// Number of buckets with a non-zero weight in some head.
     pub fn nonzero_buckets(&self) -> usize {
-        self.weights
-            .chunks_exact(HEAD_COUNT)
+        self.rows
+            .iter()
             .filter(|r| r.iter().any(|&q| q != 0))
             .count()
     }
@@ -317,7 +487,9 @@ impl Model {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
-        let flags = u8::from(c.word_bigrams) | (u8::from(c.language_copies) << 1);
+        let flags = u8::from(c.word_bigrams)
+            | (u8::from(c.language_copies) << 1)
+            | (u8::from(c.char_language_copies) << 2);
         out.extend_from_slice(&[c.bits, c.char_min, c.char_max, flags]);
         out.extend_from_slice(&c.max_chars.to_le_bytes());
         for f in [c.char_weight, c.word_weight, c.signal_weight, GAMMA] {
@@ -327,21 +499,27 @@ impl Model {
         for (head, p) in Head::ALL.iter().zip(&self.heads) {
             out.push(head.as_str().len() as u8);
             out.extend_from_slice(head.as_str().as_bytes());
-            for f in [
-                p.bias,
-                p.scale,
-                p.calibration.a,
-                p.calibration.b,
-                p.thresholds.best_f1,
-            ] {
-                out.extend_from_slice(&f.to_le_bytes());
-            }
-            for t in [p.thresholds.reject, p.thresholds.approve] {
-                out.push(u8::from(t.is_some()));
-                out.extend_from_slice(&t.unwrap_or(0.0).to_le_bytes());
+            out.extend_from_slice(&p.bias.to_le_bytes());
+            out.extend_from_slice(&p.scale.to_le_bytes());
+            write_head_params(&mut out, p.calibration, p.thresholds);
+        }
+        // `set_language` keeps at most 255 languages of at most 16 bytes each.
+        out.push(self.languages.len() as u8);
+        for l in &self.languages {
+            out.push(l.code.len() as u8);
+            out.extend_from_slice(l.code.as_bytes());
+            let mask = l
+                .heads
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.is_some())
+                .fold(0u8, |m, (h, _)| m | 1 << h);
+            out.push(mask);
+            for &(c, t) in l.heads.iter().flatten() {
+                write_head_params(&mut out, c, t);
             }
         }
-        let rows: Vec<&[i8]> = self.weights.chunks_exact(HEAD_COUNT).collect();
+        let rows = &self.rows;
         let mut bitmap = vec![0u8; rows.len().div_ceil(8)];
         let mut nonzero = 0u32;
         for (i, r) in rows.iter().enumerate() {
@@ -353,7 +531,7 @@ impl Model {
         out.extend_from_slice(&nonzero.to_le_bytes());
         out.extend_from_slice(&bitmap);
         for r in rows.iter().filter(|r| r.iter().any(|&q| q != 0)) {
-            out.extend(r.iter().map(|&q| q as u8));
+            out.extend(r[..HEAD_COUNT].iter().map(|&q| q as u8));
         }
         let mut h = Fnv1a::new();
         h.write(&out);
@@ -412,7 +590,7 @@ impl Model {
         let char_max = r.u8("char_max")?;
         let flags_at = r.pos;
         let flags = r.u8("feature flags")?;
-        if flags > 3 {
+        if flags > 7 {
             return Err(r.corrupt("feature flags", flags_at, format!("{flags:#04x}")));
         }
         let config = FeatureConfig {
@@ -421,6 +599,7 @@ impl Model {
             char_max,
             word_bigrams: flags & 1 != 0,
             language_copies: flags & 2 != 0,
+            char_language_copies: flags & 4 != 0,
             max_chars: r.u32("max_chars")?,
             char_weight: r.f32("char_weight")?,
             word_weight: r.f32("word_weight")?,
@@ -467,23 +646,43 @@ impl Model {
             }
             let bias = r.finite("bias")?;
             let scale = r.finite("scale")?;
-            let calibration = Calibration {
-                a: r.finite("calibration a")?,
-                b: r.finite("calibration b")?,
-            };
-            let best_f1 = r.finite("best-F1 threshold")?;
-            let reject = r.optional("reject threshold")?;
-            let approve = r.optional("approve threshold")?;
+            let (calibration, thresholds) = r.head_params()?;
             heads.push(HeadParams {
                 bias,
                 scale,
                 calibration,
-                thresholds: Thresholds {
-                    best_f1,
-                    reject,
-                    approve,
-                },
+                thresholds,
             });
+        }
+        let language_count = r.u8("language count")?;
+        let mut languages: Vec<LanguageParams> = Vec::with_capacity(usize::from(language_count));
+        for _ in 0..language_count {
+            let code_at = r.pos;
+            let len = r.u8("language code length")?;
+            let code = r.take("language code", usize::from(len))?;
+            if !valid_language(code) {
+                return Err(r.corrupt(
+                    "language code",
+                    code_at,
+                    format!("{:?} is not a language code", String::from_utf8_lossy(code)),
+                ));
+            }
+            let code = String::from_utf8_lossy(code).into_owned();
+            if languages.iter().any(|l| l.code == code) {
+                return Err(r.corrupt("language code", code_at, format!("{code} repeated")));
+            }
+            let mask_at = r.pos;
+            let mask = r.u8("language head mask")?;
+            if mask >> HEAD_COUNT != 0 {
+                return Err(r.corrupt("language head mask", mask_at, format!("{mask:#04x}")));
+            }
+            let mut own = [None; HEAD_COUNT];
+            for (h, slot) in own.iter_mut().enumerate() {
+                if mask & (1 << h) != 0 {
+                    *slot = Some(r.head_params()?);
+                }
+            }
+            languages.push(LanguageParams { code, heads: own });
         }
         let buckets = config.buckets();
         let nonzero_at = r.pos;
@@ -505,34 +704,47 @@ impl Model {
                 format!("{} unexpected bytes", body.len() - r.pos),
             ));
         }
-        let mut weights = vec![0i8; buckets * HEAD_COUNT];
+        let mut weights = vec![[0i8; ROW]; buckets];
         let mut rows = packed.chunks_exact(HEAD_COUNT);
-        for i in 0..buckets {
-            if bitmap[i / 8] & (1 << (i % 8)) != 0 {
-                if let Some(row) = rows.next() {
-                    for (w, &b) in weights[i * HEAD_COUNT..(i + 1) * HEAD_COUNT]
-                        .iter_mut()
-                        .zip(row)
-                    {
-                        *w = b as i8;
-                    }
+        for (i, out) in weights.iter_mut().enumerate() {
+            if bitmap[i / 8] & (1 << (i % 8)) != 0
+                && let Some(row) = rows.next()
+            {
+                for (w, &b) in out.iter_mut().zip(row) {
+                    *w = b as i8;
                 }
             }
         }
         let heads: [HeadParams; HEAD_COUNT] =
-            heads
-                .try_into()
-                .map_err(|_| LearnedError::Corrupt {
-                    what: "heads",
-                    offset: count_at,
-                    detail: "wrong number of heads".to_owned(),
-                })?;
+            heads.try_into().map_err(|_| LearnedError::Corrupt {
+                what: "heads",
+                offset: count_at,
+                detail: "wrong number of heads".to_owned(),
+            })?;
         Ok(Model {
             featurizer,
-            weights,
+            rows: weights,
             lut: heads.iter().map(|p| code_book(p.scale)).collect(),
             heads,
+            languages,
         })
+    }
+}
+
+fn valid_language(code: &[u8]) -> bool {
+    (1..=MAX_LANGUAGE_LEN).contains(&code.len())
+        && code
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+}
+
+fn write_head_params(out: &mut Vec<u8>, c: Calibration, t: Thresholds) {
+    for f in [c.a, c.b, t.best_f1] {
+        out.extend_from_slice(&f.to_le_bytes());
+    }
+    for t in [t.reject, t.approve] {
+        out.push(u8::from(t.is_some()));
+        out.extend_from_slice(&t.unwrap_or(0.0).to_le_bytes());
     }
 }
 
@@ -601,11 +813,119 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn head_params(&mut self) -> Result<(Calibration, Thresholds), LearnedError> {
+        let calibration = Calibration {
+            a: self.finite("calibration a")?,
+            b: self.finite("calibration b")?,
+        };
+        let thresholds = Thresholds {
+            best_f1: self.finite("best threshold")?,
+            reject: self.optional("reject threshold")?,
+            approve: self.optional("approve threshold")?,
+        };
+        Ok((calibration, thresholds))
+    }
+
     fn corrupt(&self, what: &'static str, offset: usize, detail: String) -> LearnedError {
         LearnedError::Corrupt {
             what,
             offset,
             detail,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        let config = FeatureConfig {
+            bits: 12,
+            char_language_copies: true,
+            ..FeatureConfig::default()
+        };
+        let weights: Vec<f32> = (0..config.buckets() * HEAD_COUNT)
+            .map(|k| ((k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as f32 / 1e7 - 0.8)
+            .collect();
+        Model::quantize(config, &weights, [0.1, -0.2, 0.3, 0.0, 0.5, -1.0, 2.0]).expect("valid")
+    }
+
+    #[test]
+    fn scoring_as_features_come_matches_the_feature_vector() {
+        let m = model();
+        let signals = ["lex:insult:flag".to_owned()];
+        for (text, lang) in [
+            ("you are an idiot, an idiot!", Some("en")),
+            ("انت حمار وغبي", Some("ar")),
+            ("sen tam bir aptalsın 🙂", None),
+            ("", Some("fa")),
+        ] {
+            let fused = m.margins_in(text, &signals, lang);
+            let built = m.margins(&m.features_in(text, &signals, lang));
+            for h in 0..HEAD_COUNT {
+                assert!(
+                    (fused[h] - built[h]).abs() < 1e-4,
+                    "{text}: {fused:?} {built:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn word_contributions_add_up_to_the_word_features() {
+        let m = model();
+        let text = "you idiot";
+        let parts = m.word_contributions(text, &[], Some("en"), Head::Offensive);
+        let mut words: Vec<&str> = parts.iter().map(|(r, _)| &text[r.clone()]).collect();
+        words.sort_unstable();
+        assert_eq!(words, ["idiot", "you"]);
+        // Without word pairs, the words' contributions and the bias make the margin.
+        let no_pairs = Model {
+            featurizer: Featurizer::new(FeatureConfig {
+                word_bigrams: false,
+                ..*m.featurizer.config()
+            })
+            .expect("valid"),
+            ..m.clone()
+        };
+        let parts = no_pairs.word_contributions(text, &[], Some("en"), Head::Offensive);
+        let total: f32 = parts.iter().map(|p| p.1).sum();
+        let margin = no_pairs.margins_in(text, &[], Some("en"))[Head::Offensive.index()];
+        assert!((total + no_pairs.heads[0].bias - margin).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_language_uses_its_own_calibration_and_thresholds_and_others_fall_back() {
+        let mut m = model();
+        let own = Calibration { a: 2.0, b: -1.0 };
+        let t = Thresholds {
+            best_f1: 0.3,
+            reject: Some(0.9),
+            approve: None,
+        };
+        m.set_language("tr", Head::Offensive, own, t)
+            .expect("valid code");
+        assert!(
+            m.set_language("not a code", Head::Offensive, own, t)
+                .is_err()
+        );
+        assert_eq!(m.thresholds_in(Head::Offensive, Some("tr")), t);
+        assert_eq!(m.calibration_in(Head::Offensive, Some("tr")), own);
+        assert_eq!(
+            m.thresholds_in(Head::Offensive, Some("en")),
+            m.thresholds(Head::Offensive)
+        );
+        assert_eq!(
+            m.thresholds_in(Head::Threat, Some("tr")),
+            m.thresholds(Head::Threat)
+        );
+        let x = m.features_in("merhaba", &[], Some("tr"));
+        let margin = m.margins(&x)[Head::Offensive.index()];
+        let s = m.predict_in(&x, Some("tr")).get(Head::Offensive);
+        assert!((s - own.apply(margin)).abs() < 1e-6);
+        let loaded = Model::from_bytes(&m.to_bytes()).expect("loads");
+        assert_eq!(loaded, m);
+        assert_eq!(loaded.languages().collect::<Vec<_>>(), ["tr"]);
     }
 }

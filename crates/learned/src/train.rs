@@ -61,6 +61,10 @@ pub struct TrainConfig {
     /// Class weight of a label is `(n / (2 * n_label))^class_weight_power` within its head:
     /// 0 weighs every example alike, 1 balances positives and negatives fully.
     pub class_weight_power: f32,
+    /// The weights returned are the mean of the weights at the end of each of the last
+    /// `average_last` epochs (1: the last epoch's weights), which smooths the noise of the
+    /// final passes.
+    pub average_last: u32,
 }
 
 impl Default for TrainConfig {
@@ -68,10 +72,11 @@ impl Default for TrainConfig {
         TrainConfig {
             epochs: 10,
             seed: 0x7472_6962_756e_6531,
-            learning_rate: 0.3,
+            learning_rate: 0.5,
             rate_decay: 0.5,
-            l2: 3e-4,
+            l2: 3e-3,
             class_weight_power: 0.5,
+            average_last: 1,
         }
     }
 }
@@ -94,6 +99,12 @@ impl TrainConfig {
         }
         if self.learning_rate == 0.0 {
             return bad("learning_rate is 0".to_owned());
+        }
+        if self.average_last == 0 || self.average_last > self.epochs {
+            return bad(format!(
+                "average_last is {}, expected 1..={}",
+                self.average_last, self.epochs
+            ));
         }
         Ok(())
     }
@@ -184,7 +195,12 @@ pub fn train(
     config.validate()?;
     let buckets = features.buckets();
     for (n, e) in examples.iter().enumerate() {
-        if let Some(&bucket) = e.features.indices().iter().find(|&&i| i as usize >= buckets) {
+        if let Some(&bucket) = e
+            .features
+            .indices()
+            .iter()
+            .find(|&&i| i as usize >= buckets)
+        {
             return Err(LearnedError::BucketOutOfRange {
                 example: n,
                 bucket,
@@ -222,6 +238,13 @@ pub fn train(
     let mut bias_grad_sq = [0.0f32; HEAD_COUNT];
     const EPS: f32 = 1e-8;
 
+    let averaged_from = config.epochs - config.average_last;
+    let mut sum_weights = if config.average_last > 1 {
+        vec![0.0f32; weights.len()]
+    } else {
+        Vec::new()
+    };
+    let mut sum_biases = [0.0f32; HEAD_COUNT];
     let mut rng = SplitMix64(config.seed);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let total = u64::from(config.epochs) * examples.len() as u64;
@@ -287,6 +310,22 @@ pub fn train(
                 });
             }
         }
+        if config.average_last > 1 && epoch >= averaged_from {
+            for (s, w) in sum_weights.iter_mut().zip(&weights) {
+                *s += w;
+            }
+            for (s, b) in sum_biases.iter_mut().zip(&biases) {
+                *s += b;
+            }
+        }
+    }
+    if config.average_last > 1 {
+        let n = config.average_last as f32;
+        weights = sum_weights;
+        for w in &mut weights {
+            *w /= n;
+        }
+        biases = sum_biases.map(|b| b / n);
     }
     Ok(TrainedWeights {
         config: features,
@@ -317,7 +356,12 @@ mod tests {
             features: SparseVector::from_pairs(vec![(1, 1.0)]),
             labels: Labels::unknown(),
         };
-        let r = train(&[e], FeatureConfig::default(), &TrainConfig::default(), |_| {});
+        let r = train(
+            &[e],
+            FeatureConfig::default(),
+            &TrainConfig::default(),
+            |_| {},
+        );
         assert!(matches!(r, Err(LearnedError::NoLabels)));
     }
 
@@ -327,7 +371,12 @@ mod tests {
             features: SparseVector::from_pairs(vec![(u32::MAX, 1.0)]),
             labels: Labels::unknown().with(Head::Threat, true),
         };
-        let r = train(&[e], FeatureConfig::default(), &TrainConfig::default(), |_| {});
+        let r = train(
+            &[e],
+            FeatureConfig::default(),
+            &TrainConfig::default(),
+            |_| {},
+        );
         assert!(matches!(r, Err(LearnedError::BucketOutOfRange { .. })));
     }
 }

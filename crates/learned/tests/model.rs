@@ -70,7 +70,9 @@ fn a_tiny_fixture_is_learned() {
     }
     // Unseen sentences built from the same vocabulary go the right way.
     let bad = model.score("you pathetic idiot", &[]).get(Head::Offensive);
-    let good = model.score("a clear article about the budget", &[]).get(Head::Offensive);
+    let good = model
+        .score("a clear article about the budget", &[])
+        .get(Head::Offensive);
     assert!(bad > good, "{bad} <= {good}");
 
     let calibrated = calibrate(&mut model, &examples(false), &Default::default());
@@ -142,7 +144,10 @@ fn save_and_load_give_the_same_predictions() {
     for t in OFFENSIVE.iter().chain(CLEAN) {
         assert_eq!(loaded.score(t, &[]), model.score(t, &[]));
     }
-    assert_eq!(loaded.thresholds(Head::Offensive), model.thresholds(Head::Offensive));
+    assert_eq!(
+        loaded.thresholds(Head::Offensive),
+        model.thresholds(Head::Offensive)
+    );
 }
 
 #[test]

@@ -1,20 +1,64 @@
 //! Throughput of the whole engine (all categories, article relevance) against `rustrict` on the
 //! same comments, in one run: `cargo bench -p tribune-moderation`. Divan reports items/s on one
-//! thread, i.e. comments per second per core.
+//! thread, i.e. comments per second per core; a last line gives both sides and their ratio.
 //!
 //! The corpus is the texts of the shared dev corpus when present next to the repository
 //! (`../shared/data/corpus/dev.jsonl`), else the sentences of `tests/cases.txt`.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use divan::counter::ItemsCount;
 use tribune_moderation::{Article, ArticleIndex, Comment, Policy, moderate, moderate_with_index};
 
 fn main() {
     let corpus = corpus();
-    eprintln!("corpus: {} comments ({})", corpus.texts.len(), corpus.origin);
+    eprintln!(
+        "corpus: {} comments ({})",
+        corpus.texts.len(),
+        corpus.origin
+    );
     divan::main();
+    ratio(corpus);
+}
+
+/// Passes over the corpus per side for the ratio line.
+const RATIO_ROUNDS: usize = 5;
+
+/// Prints the engine's throughput against rustrict's: the fastest of several passes each,
+/// alternating, so that both sides see the same machine (the machine is shared, and the
+/// fastest pass is the least disturbed one).
+fn ratio(c: &Corpus) {
+    let policy = Policy::default();
+    let article = Article {
+        title: &c.article.0,
+        body: &c.article.1,
+    };
+    let (mut engine, mut rustrict) = (Duration::MAX, Duration::MAX);
+    for _ in 0..RATIO_ROUNDS {
+        let t = Instant::now();
+        for text in &c.texts {
+            divan::black_box(moderate(
+                &Comment { text, lang: None },
+                Some(&article),
+                &policy,
+            ));
+        }
+        engine = engine.min(t.elapsed());
+        let t = Instant::now();
+        for text in &c.texts {
+            divan::black_box(rustrict::Censor::from_str(text).analyze());
+        }
+        rustrict = rustrict.min(t.elapsed());
+    }
+    let per_s = |d: Duration| c.texts.len() as f64 / d.as_secs_f64();
+    println!(
+        "comments/s/core (fastest of {RATIO_ROUNDS} alternating passes): engine {:.0}, rustrict {:.0}, ratio {:.2}x",
+        per_s(engine),
+        per_s(rustrict),
+        per_s(engine) / per_s(rustrict)
+    );
 }
 
 struct Corpus {
@@ -43,14 +87,22 @@ fn corpus() -> &'static Corpus {
             })
             .unwrap_or_default();
         if !from_dev.is_empty() {
-            return Corpus { texts: from_dev, article, origin: "shared dev corpus" };
+            return Corpus {
+                texts: from_dev,
+                article,
+                origin: "shared dev corpus",
+            };
         }
         let texts = include_str!("../tests/cases.txt")
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .filter_map(|l| l.splitn(4, '|').nth(3).map(|t| t.trim().to_owned()))
             .collect();
-        Corpus { texts, article, origin: "tests/cases.txt fixture" }
+        Corpus {
+            texts,
+            article,
+            origin: "tests/cases.txt fixture",
+        }
     })
 }
 
@@ -58,10 +110,20 @@ fn corpus() -> &'static Corpus {
 fn engine_with_article(bencher: divan::Bencher) {
     let c = corpus();
     let policy = Policy::default();
-    let article = Article { title: &c.article.0, body: &c.article.1 };
+    let article = Article {
+        title: &c.article.0,
+        body: &c.article.1,
+    };
     bencher.counter(ItemsCount::new(c.texts.len())).bench(|| {
         for t in &c.texts {
-            divan::black_box(moderate(&Comment { text: t, lang: None }, Some(&article), &policy));
+            divan::black_box(moderate(
+                &Comment {
+                    text: t,
+                    lang: None,
+                },
+                Some(&article),
+                &policy,
+            ));
         }
     });
 }
@@ -70,10 +132,20 @@ fn engine_with_article(bencher: divan::Bencher) {
 fn engine_with_article_index(bencher: divan::Bencher) {
     let c = corpus();
     let policy = Policy::default();
-    let index = ArticleIndex::new(&Article { title: &c.article.0, body: &c.article.1 });
+    let index = ArticleIndex::new(&Article {
+        title: &c.article.0,
+        body: &c.article.1,
+    });
     bencher.counter(ItemsCount::new(c.texts.len())).bench(|| {
         for t in &c.texts {
-            divan::black_box(moderate_with_index(&Comment { text: t, lang: None }, Some(&index), &policy));
+            divan::black_box(moderate_with_index(
+                &Comment {
+                    text: t,
+                    lang: None,
+                },
+                Some(&index),
+                &policy,
+            ));
         }
     });
 }

@@ -1,8 +1,11 @@
 //! The pipeline: normalise, detect the language, match lexicons and promotion patterns, weigh
 //! the context (quotes, reported speech, counter-speech), score relevance, decide.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
+use crate::chars;
 use crate::lang::{self, Language};
 use crate::lexicon::{Action, Hit, Kind};
 use crate::normalize::{Normalized, normalize};
@@ -11,7 +14,8 @@ use crate::relevance::{self, ArticleIndex};
 use crate::{Article, Category, Comment, Decision, Evidence, Verdict};
 
 /// The engine's version, recorded in every verdict.
-pub const ENGINE_VERSION: &str = concat!("tribune-moderation/", env!("CARGO_PKG_VERSION"), "+rules.1");
+pub const ENGINE_VERSION: &str =
+    concat!("tribune-moderation/", env!("CARGO_PKG_VERSION"), "+rules.1");
 
 /// Only this much of a comment is analysed; a longer one always goes to a human.
 const MAX_BYTES: usize = 64 * 1024;
@@ -108,7 +112,8 @@ fn effective_action(
     if entry_lang == lang || action == Action::Allow {
         return Some(action);
     }
-    let same_script = (entry_lang.arabic_script() && (lang.arabic_script() || lang == Language::Other))
+    let same_script = (entry_lang.arabic_script()
+        && (lang.arabic_script() || lang == Language::Other))
         || (entry_lang.latin_script() && (lang.latin_script() || lang == Language::Other));
     if !same_script {
         return None;
@@ -122,7 +127,10 @@ fn effective_action(
     }
     if entry_lang == Language::En
         && lang.latin_script()
-        && matches!(kind, Kind::Guideline(Category::Profanity | Category::Vulgarity))
+        && matches!(
+            kind,
+            Kind::Guideline(Category::Profanity | Category::Vulgarity)
+        )
     {
         return Some(action);
     }
@@ -132,11 +140,12 @@ fn effective_action(
 /// Byte spans of quoted passages in the original text.
 fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut open: Option<(usize, char)> = None;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let prev_alnum = k > 0 && chars[k - 1].1.is_alphanumeric();
-        let next_alnum = chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+    let mut prev_alnum = false;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let alnum = chars::is_alphanumeric(c);
+        let next_alnum = iter.peek().is_some_and(|&(_, n)| chars::is_alphanumeric(n));
         match open {
             None => {
                 let opens = match c {
@@ -150,7 +159,12 @@ fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
             }
             Some((start, o)) => {
                 let closes = match (o, c) {
-                    ('"', '"') | ('“', '”') | ('“', '"') | ('«', '»') | ('„', '“') | ('「', '」')
+                    ('"', '"')
+                    | ('“', '”')
+                    | ('“', '"')
+                    | ('«', '»')
+                    | ('„', '“')
+                    | ('「', '」')
                     | ('‹', '›') => true,
                     ('\'', '\'') | ('‘', '’') | ('\'', '’') => prev_alnum && !next_alnum,
                     _ => false,
@@ -161,6 +175,7 @@ fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
                 }
             }
         }
+        prev_alnum = alnum;
     }
     spans
 }
@@ -183,8 +198,29 @@ fn noisy_or(weights: impl Iterator<Item = f32>) -> f32 {
 
 /// Moderates one comment. Cheap, thread-safe, never panics.
 pub fn moderate(comment: &Comment<'_>, article: Option<&Article<'_>>, policy: &Policy) -> Verdict {
-    let index = article.map(ArticleIndex::new);
-    moderate_with_index(comment, index.as_ref(), policy)
+    let Some(article) = article else {
+        return moderate_with_index(comment, None, policy);
+    };
+    // Comments arrive in bursts under one article: keep the last article's index per thread so
+    // that it is built once, not per comment.
+    thread_local! {
+        static LAST: RefCell<Option<(String, String, Rc<ArticleIndex>)>> = const { RefCell::new(None) };
+    }
+    let cached = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(t, b, _)| t == article.title && b == article.body)
+            .map(|(_, _, i)| Rc::clone(i))
+    });
+    let index = cached.unwrap_or_else(|| {
+        let index = Rc::new(ArticleIndex::new(article));
+        LAST.set(Some((
+            article.title.to_owned(),
+            article.body.to_owned(),
+            Rc::clone(&index),
+        )));
+        index
+    });
+    moderate_with_index(comment, Some(&index), policy)
 }
 
 /// Like [`moderate`], with the article's relevance index built once by the caller (for many
@@ -216,27 +252,29 @@ pub fn moderate_with_index(
                 weight: rel.off_topic,
                 start: 0,
                 end: 0,
-                reason: rel.reason.unwrap_or_else(|| "unrelated to the article".into()),
+                reason: rel
+                    .reason
+                    .unwrap_or_else(|| "unrelated to the article".into()),
             });
         }
     }
 
-    let mut scores: BTreeMap<Category, f32> = BTreeMap::new();
-    for c in Category::ALL {
+    // Decided on an array; the map the verdict holds is built once, at the end.
+    let scores: [(Category, f32); Category::ALL.len()] = Category::ALL.map(|c| {
         let s = noisy_or(
             contributions
                 .iter()
                 .filter(|k| k.category == c)
                 .map(|k| k.weight),
         );
-        scores.insert(c, (s * 1000.0).round() / 1000.0);
-    }
+        (c, (s * 1000.0).round() / 1000.0)
+    });
 
     let lang_code = a.lang.code();
     let mut reject: Option<(Category, f32)> = None;
     let mut review: Option<(Category, f32)> = None;
-    for (&c, &s) in &scores {
-        let t = policy.thresholds(c, lang_code);
+    for &(c, s) in &scores {
+        let t = policy.thresholds_for(c, Some(a.lang));
         let can_reject = c != Category::OffTopic;
         if let Some(r) = t.reject
             && can_reject
@@ -249,13 +287,15 @@ pub fn moderate_with_index(
             review = Some((c, s));
         }
     }
-    let max = scores.values().copied().fold(0.0, f32::max);
+    let max = scores.iter().map(|&(_, s)| s).fold(0.0, f32::max);
     let (decision, category) = if let Some((c, _)) = reject {
         (Decision::Reject, Some(c))
     } else if let Some((c, _)) = review {
         (Decision::Review, Some(c))
     } else if a.truncated {
-        reasons.push(format!("only the first {MAX_BYTES} bytes were read; a human must look"));
+        reasons.push(format!(
+            "only the first {MAX_BYTES} bytes were read; a human must look"
+        ));
         (Decision::Review, None)
     } else if max < policy.approve_below() && policy.auto_approve() {
         (Decision::Approve, None)
@@ -300,7 +340,7 @@ pub fn moderate_with_index(
     Verdict {
         decision,
         category,
-        scores,
+        scores: BTreeMap::from(scores),
         evidence,
         reasons,
         language: lang_code.to_owned(),
@@ -311,6 +351,9 @@ pub fn moderate_with_index(
 /// Turns lexicon hits into contributions, weighing quotes, reported speech, counter-speech and
 /// group + dehumanising predicate pairs.
 fn lexicon_contributions(a: &Analysis<'_>, policy: &Policy) -> Vec<Contribution> {
+    if a.hits.is_empty() {
+        return Vec::new();
+    }
     let lexicon = policy.lexicon();
     let quotes = quoted_spans(a.text);
     let breaks = sentence_breaks(a.text);
@@ -353,7 +396,10 @@ fn lexicon_contributions(a: &Analysis<'_>, policy: &Policy) -> Vec<Contribution>
                     format!("{reason}, {why}, in a comment condemning it (counter-speech)"),
                 )
             } else {
-                (weight.min(PROTECTED_CAP), format!("{reason}, {why}: a human decides"))
+                (
+                    weight.min(PROTECTED_CAP),
+                    format!("{reason}, {why}: a human decides"),
+                )
             }
         } else {
             (weight, reason)
@@ -449,7 +495,13 @@ pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> Learni
     let mut signals: Vec<String> = a
         .hits
         .iter()
-        .map(|(h, action)| format!("lex:{}:{}", lexicon.entry(h.entry).kind.name(), action.as_str()))
+        .map(|(h, action)| {
+            format!(
+                "lex:{}:{}",
+                lexicon.entry(h.entry).kind.name(),
+                action.as_str()
+            )
+        })
         .chain(a.promo.iter().map(|p| p.name.to_owned()))
         .chain(a.norm.signals.iter().map(|s| (*s).to_owned()))
         .collect();
@@ -475,9 +527,21 @@ mod tests {
 
     #[test]
     fn english_swearing_keeps_its_strength_in_other_latin_comments() {
-        let a = effective_action(Language::En, Action::Block, Kind::Guideline(Category::Profanity), Language::Tr, "fuck");
+        let a = effective_action(
+            Language::En,
+            Action::Block,
+            Kind::Guideline(Category::Profanity),
+            Language::Tr,
+            "fuck",
+        );
         assert_eq!(a, Some(Action::Block));
-        let a = effective_action(Language::Tr, Action::Block, Kind::Guideline(Category::Profanity), Language::En, "got");
+        let a = effective_action(
+            Language::Tr,
+            Action::Block,
+            Kind::Guideline(Category::Profanity),
+            Language::En,
+            "got",
+        );
         assert_eq!(a, None);
     }
 }

@@ -107,7 +107,11 @@ impl Counts {
 
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
 
     pub fn support(&self) -> u64 {
@@ -168,7 +172,11 @@ mod tests {
         let mut r = DecisionReport::default();
         r.add("a", &[Decision::Reject], Decision::Approve);
         r.add("b", &[Decision::Approve], Decision::Reject);
-        r.add("c", &[Decision::Approve, Decision::Review], Decision::Review);
+        r.add(
+            "c",
+            &[Decision::Approve, Decision::Review],
+            Decision::Review,
+        );
         r.add("d", &[Decision::Reject], Decision::Reject);
         assert_eq!(r.harm_auto_approved, ["a"]);
         assert_eq!(r.legitimate_auto_rejected, ["b"]);
@@ -180,7 +188,13 @@ mod tests {
     #[test]
     fn precision_recall_f1() {
         let mut c = Counts::default();
-        for (t, p) in [(true, true), (true, true), (true, false), (false, true), (false, false)] {
+        for (t, p) in [
+            (true, true),
+            (true, true),
+            (true, false),
+            (false, true),
+            (false, false),
+        ] {
             c.add(t, p);
         }
         assert!((c.precision() - 2.0 / 3.0).abs() < 1e-9);
@@ -193,14 +207,20 @@ mod tests {
     fn offensive_maps_to_any_abuse_category_and_unknown_labels_are_masked() {
         let policy = Policy::default();
         let v = crate::moderate(
-            &crate::Comment { text: "you are an idiot", lang: Some("en") },
+            &crate::Comment {
+                text: "you are an idiot",
+                lang: Some("en"),
+            },
             None,
             &policy,
         );
-        let labels: BTreeMap<String, u8> =
-            [("offensive".to_owned(), 1), ("sarcasm".to_owned(), 1), ("promotion".to_owned(), 0)]
-                .into_iter()
-                .collect();
+        let labels: BTreeMap<String, u8> = [
+            ("offensive".to_owned(), 1),
+            ("sarcasm".to_owned(), 1),
+            ("promotion".to_owned(), 0),
+        ]
+        .into_iter()
+        .collect();
         let mut r = LabelReport::default();
         r.add(&labels, "en", &v, &policy);
         assert_eq!(r.counts[&("offensive".into(), "en".into())].tp, 1);

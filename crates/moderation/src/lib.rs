@@ -33,8 +33,10 @@
 //! assert_eq!(moderate(&clean, None, &policy).decision, Decision::Approve);
 //! ```
 
+mod chars;
 mod engine;
 pub mod eval;
+mod fasthash;
 mod lang;
 mod lexicon;
 mod normalize;

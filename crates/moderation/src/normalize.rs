@@ -8,22 +8,34 @@
 //! letters, harakat, tatweel, Eastern Arabic and Persian digits). Folded text is for matching
 //! only: it is never stored or shown.
 
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use unicode_normalization::char::decompose_compatible;
+
+use crate::chars;
 
 /// The folded matching text of a comment with its map back to the original.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     /// Words separated by single spaces, no leading or trailing space.
     pub text: String,
-    /// For each byte of `text`: start of the original span it came from.
-    starts: Vec<u32>,
-    /// For each byte of `text`: end of the original span it came from.
-    ends: Vec<u32>,
-    /// For each byte of `text`: a word break that is not a space (a ZWNJ in the original, or
-    /// the inside of a word spelled out letter by letter) may sit before it.
-    soft_break: Vec<bool>,
+    /// For each byte of `text`: where in the original it came from.
+    map: Vec<Origin>,
     /// Signals seen while folding, e.g. `norm:bidi_override`.
     pub signals: Vec<&'static str>,
+}
+
+/// Where one byte of the matching text came from.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    /// Start of the original span.
+    start: u32,
+    /// End of the original span.
+    end: u32,
+    /// A word break that is not a space (a ZWNJ in the original, or the inside of a word
+    /// spelled out letter by letter) may sit before this byte.
+    soft_break: bool,
 }
 
 impl Normalized {
@@ -33,21 +45,24 @@ impl Normalized {
         if self.text.is_empty() || start >= end || end > self.text.len() {
             return (0, 0);
         }
-        (self.starts[start] as usize, self.ends[end - 1] as usize)
+        (
+            self.map[start].start as usize,
+            self.map[end - 1].end as usize,
+        )
+    }
+
+    fn soft_break(&self, pos: usize) -> bool {
+        self.map.get(pos).is_some_and(|o| o.soft_break)
     }
 
     /// Whether a word may start at byte `pos` of the matching text.
     pub fn is_word_start(&self, pos: usize) -> bool {
-        pos == 0
-            || self.text.as_bytes().get(pos - 1) == Some(&b' ')
-            || self.soft_break.get(pos).copied().unwrap_or(false)
+        pos == 0 || self.text.as_bytes().get(pos - 1) == Some(&b' ') || self.soft_break(pos)
     }
 
     /// Whether a word may end at byte `pos` (exclusive) of the matching text.
     pub fn is_word_end(&self, pos: usize) -> bool {
-        pos >= self.text.len()
-            || self.text.as_bytes()[pos] == b' '
-            || self.soft_break.get(pos).copied().unwrap_or(false)
+        pos >= self.text.len() || self.text.as_bytes()[pos] == b' ' || self.soft_break(pos)
     }
 }
 
@@ -128,6 +143,64 @@ fn fold_char(c: char, turkish: bool) -> char {
     }
 }
 
+/// Folds one character (not ASCII, not invisible, not a control): compatibility
+/// decomposition without combining marks, lowercase, look-alikes.
+fn fold(c: char, turkish: bool, mut push: impl FnMut(char)) {
+    let mut emit = |d: char| {
+        if chars::is_combining_mark(d) {
+            return;
+        }
+        let lowered: char = if turkish && d == 'I' {
+            'ı'
+        } else if d.is_uppercase() {
+            d.to_lowercase().next().unwrap_or(d)
+        } else {
+            d
+        };
+        push(fold_char(lowered, turkish));
+    };
+    if c == 'İ' {
+        // Decomposed, it would be I + dot, and I is ı in Turkish.
+        emit('i');
+    } else {
+        // Characters with no compatibility decomposition come back unchanged.
+        decompose_compatible(c, &mut emit);
+    }
+}
+
+/// Below this, folds are looked up in a table (Latin, Greek, Cyrillic, Arabic).
+const FOLD_TABLE_LEN: usize = 0x800;
+/// Longest fold kept in the table.
+const FOLD_MAX: usize = 3;
+/// A fold in the table: its characters, and how many of them are used.
+type Fold = ([char; FOLD_MAX], u8);
+
+/// `fold` of every non-ASCII character below `FOLD_TABLE_LEN` whose fold is the same in Turkish
+/// and elsewhere and at most `FOLD_MAX` long: decomposition and case tables cost more than
+/// the rest of normalisation for Arabic-script and accented text.
+static FOLDS: LazyLock<Vec<Option<Fold>>> = LazyLock::new(|| {
+    (0..FOLD_TABLE_LEN as u32)
+        .map(|u| {
+            let c = char::from_u32(u).filter(|c| !c.is_ascii())?;
+            let (mut plain, mut turkish) = (Vec::new(), Vec::new());
+            fold(c, false, |f| plain.push(f));
+            fold(c, true, |f| turkish.push(f));
+            if plain != turkish || plain.len() > FOLD_MAX {
+                return None;
+            }
+            let mut chars = ['\0'; FOLD_MAX];
+            chars[..plain.len()].copy_from_slice(&plain);
+            Some((chars, plain.len() as u8))
+        })
+        .collect()
+});
+
+/// The table's fold of `c`, when it has one.
+fn cached_fold(c: char) -> Option<&'static [char]> {
+    let (chars, len) = FOLDS.get(c as usize)?.as_ref()?;
+    chars.get(..usize::from(*len))
+}
+
 /// Characters that are removed without a trace (zero-width, soft hyphen, joiners, variation
 /// selectors, tatweel, BOM).
 fn is_invisible(c: char) -> bool {
@@ -144,7 +217,7 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 /// A leetspeak stand-in for a letter, when it sits inside a Latin word.
-fn leet(c: char) -> Option<char> {
+const fn leet(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' | '!' | '|' => 'i',
@@ -160,15 +233,95 @@ fn is_latin_letter(c: char) -> bool {
     c.is_ascii_lowercase() || ('\u{00DF}'..='\u{024F}').contains(&c)
 }
 
+fn class_of(ch: char) -> Class {
+    if chars::is_alphanumeric(ch) || matches!(ch, '*' | '#') {
+        Class::Word
+    } else if leet(ch).is_some() || matches!(ch, '-' | '.' | '_' | '\'' | '’' | 'ʼ') {
+        Class::Joiner
+    } else {
+        Class::Break
+    }
+}
+
+/// `class_of` for ASCII, computed at compile time (most characters of most comments).
+const ASCII_CLASS: [Class; 128] = {
+    let mut table = [Class::Break; 128];
+    let mut b = 0;
+    while b < table.len() {
+        let c = b as u8 as char;
+        table[b] = if c.is_ascii_alphanumeric() || matches!(c, '*' | '#') {
+            Class::Word
+        } else if leet(c).is_some() || matches!(c, '-' | '.' | '_' | '\'') {
+            Class::Joiner
+        } else {
+            Class::Break
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Buffers reused between calls on one thread: allocating them for every comment cost more
+/// than filling them.
+#[derive(Debug, Default)]
+struct Scratch {
+    folded: Vec<Folded>,
+    kept: Vec<usize>,
+    tokens: Vec<Token>,
+}
+
+/// Buffers that grew beyond this many elements (a huge article) are not kept.
+const SCRATCH_KEEP: usize = 1 << 16;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
 /// Normalises `text` for matching. `turkish` keeps the dotless ı distinct and lowercases `I`
 /// to `ı`. Never panics; cost is linear in the input.
 pub fn normalize(text: &str, turkish: bool) -> Normalized {
+    SCRATCH
+        .try_with(|cell| {
+            let mut scratch = cell.try_borrow_mut().ok()?;
+            let out = normalize_with(text, turkish, &mut scratch);
+            if scratch.folded.capacity() > SCRATCH_KEEP {
+                *scratch = Scratch::default();
+            }
+            Some(out)
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| normalize_with(text, turkish, &mut Scratch::default()))
+}
+
+fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalized {
     let mut signals = Vec::new();
-    let mut folded: Vec<Folded> = Vec::with_capacity(text.len());
+    let folded = &mut scratch.folded;
+    folded.clear();
+    folded.reserve(text.len());
     let mut pending_soft = false;
     let mut saw_invisible = false;
     for (i, c) in text.char_indices() {
         let start = i as u32;
+        if c.is_ascii() {
+            // ASCII has no compatibility decomposition, no combining marks and no look-alike
+            // to fold: only case (and the Turkish capital I) changes.
+            let ch = if turkish && c == 'I' {
+                'ı'
+            } else {
+                c.to_ascii_lowercase()
+            };
+            folded.push(Folded {
+                ch,
+                start,
+                end: start + 1,
+                class: ASCII_CLASS
+                    .get(usize::from(ch as u8))
+                    .map_or_else(|| class_of(ch), |&k| k),
+                soft: std::mem::take(&mut pending_soft),
+            });
+            continue;
+        }
         let end = (i + c.len_utf8()) as u32;
         if c == '\u{200C}' {
             pending_soft = true;
@@ -186,46 +339,25 @@ pub fn normalize(text: &str, turkish: bool) -> Normalized {
             saw_invisible = true;
             continue;
         }
-        let mut emit = |d: char| {
-            if is_combining_mark(d) {
-                return;
-            }
-            let lowered: char = if turkish && d == 'I' {
-                'ı'
-            } else if d.is_uppercase() {
-                d.to_lowercase().next().unwrap_or(d)
-            } else {
-                d
-            };
-            let ch = fold_char(lowered, turkish);
-            let class = if ch.is_alphanumeric() || matches!(ch, '*' | '#') {
-                Class::Word
-            } else if leet(ch).is_some() || matches!(ch, '-' | '.' | '_' | '\'' | '’' | 'ʼ') {
-                Class::Joiner
-            } else {
-                Class::Break
-            };
+        let mut push = |ch: char| {
             folded.push(Folded {
                 ch,
                 start,
                 end,
-                class,
+                class: class_of(ch),
                 soft: std::mem::take(&mut pending_soft),
             });
         };
-        if c == 'İ' {
-            // Decomposed, it would be I + dot, and I is ı in Turkish.
-            emit('i');
-        } else {
-            // Characters with no compatibility decomposition come back unchanged.
-            decompose_compatible(c, &mut emit);
+        match cached_fold(c) {
+            Some(chars) => chars.iter().for_each(|&ch| push(ch)),
+            None => fold(c, turkish, push),
         }
     }
     if saw_invisible {
         push_signal(&mut signals, "norm:invisible");
     }
-    resolve_leet(&mut folded);
-    let mut out = build_words(&folded);
+    resolve_leet(folded);
+    let mut out = build_words(folded, &mut scratch.kept, &mut scratch.tokens, text.len());
     out.signals = signals;
     out
 }
@@ -241,6 +373,9 @@ fn push_signal(signals: &mut Vec<&'static str>, s: &'static str) {
 fn resolve_leet(folded: &mut [Folded]) {
     for i in 0..folded.len() {
         let c = folded[i].ch;
+        if !matches!(c, '*' | '#') && leet(c).is_none() {
+            continue;
+        }
         let prev_letter = i > 0 && is_latin_letter(folded[i - 1].ch);
         let next_letter = folded.get(i + 1).is_some_and(|f| is_latin_letter(f.ch));
         if matches!(c, '*' | '#') {
@@ -274,36 +409,46 @@ fn resolve_leet(folded: &mut [Folded]) {
     }
 }
 
-#[derive(Debug)]
+/// A run of kept characters: `kept[lo..hi]` are their indices into `folded`.
+#[derive(Debug, Clone, Copy)]
 struct Token {
-    /// Indices into `folded` of the characters kept.
-    chars: Vec<usize>,
+    lo: usize,
+    hi: usize,
     /// Original byte span.
     start: u32,
     end: u32,
 }
 
-fn build_words(folded: &[Folded]) -> Normalized {
-    // 1. Tokens: runs of word characters, with joiners dropped between two letters.
-    let mut tokens: Vec<Token> = Vec::new();
+fn build_words(
+    folded: &[Folded],
+    kept: &mut Vec<usize>,
+    tokens: &mut Vec<Token>,
+    capacity: usize,
+) -> Normalized {
+    // 1. Tokens: runs of word characters, with joiners dropped between two letters. Tokens
+    // index one shared list of kept characters, in order, so neighbours are contiguous in it.
+    kept.clear();
+    tokens.clear();
     let mut cur: Option<Token> = None;
     for (i, f) in folded.iter().enumerate() {
         match f.class {
             Class::Word => {
-                let t = cur.get_or_insert_with(|| Token {
-                    chars: Vec::new(),
+                let t = cur.get_or_insert(Token {
+                    lo: kept.len(),
+                    hi: kept.len(),
                     start: f.start,
                     end: f.end,
                 });
-                t.chars.push(i);
+                kept.push(i);
+                t.hi = kept.len();
                 t.end = f.end;
             }
             Class::Joiner
                 if cur.is_some()
-                    && folded.get(i + 1).is_some_and(|n| {
-                        n.class == Class::Word && n.ch.is_alphabetic()
-                    })
-                    && folded[i - 1].ch.is_alphabetic() => {}
+                    && folded
+                        .get(i + 1)
+                        .is_some_and(|n| n.class == Class::Word && chars::is_alphabetic(n.ch))
+                    && chars::is_alphabetic(folded[i - 1].ch) => {}
             _ => {
                 if let Some(t) = cur.take() {
                     tokens.push(t);
@@ -315,92 +460,89 @@ fn build_words(folded: &[Folded]) -> Normalized {
         tokens.push(t);
     }
 
+    let mut out = Normalized {
+        text: String::with_capacity(capacity),
+        map: Vec::with_capacity(capacity),
+        signals: Vec::new(),
+    };
     // 2. Letters spelled out one by one (`f u c k`, `s.h.i.t`): a run of three or more
     // one-letter tokens with exactly one separator character between them becomes one word.
-    let mut merged: Vec<(Token, bool)> = Vec::with_capacity(tokens.len());
+    let single = |t: &Token| t.hi - t.lo == 1 && chars::is_alphabetic(folded[kept[t.lo]].ch);
     let mut i = 0;
     while i < tokens.len() {
         let mut j = i;
         while j + 1 < tokens.len()
-            && tokens[j].chars.len() == 1
-            && tokens[j + 1].chars.len() == 1
-            && folded[tokens[j].chars[0]].ch.is_alphabetic()
-            && folded[tokens[j + 1].chars[0]].ch.is_alphabetic()
-            && single_separator(folded, tokens[j].chars[0], tokens[j + 1].chars[0])
+            && single(&tokens[j])
+            && single(&tokens[j + 1])
+            && single_separator(folded, kept[tokens[j].lo], kept[tokens[j + 1].lo])
         {
             j += 1;
         }
         if j - i >= 2 {
-            let mut t = Token {
-                chars: Vec::new(),
+            let t = Token {
+                lo: tokens[i].lo,
+                hi: tokens[j].hi,
                 start: tokens[i].start,
                 end: tokens[j].end,
             };
-            for tok in &tokens[i..=j] {
-                t.chars.extend_from_slice(&tok.chars);
-            }
-            merged.push((t, true));
+            emit_word(&mut out, folded, &kept[t.lo..t.hi], t.start, true);
             i = j + 1;
         } else {
-            merged.push((std::mem::replace(&mut tokens[i], empty_token()), false));
+            let t = tokens[i];
+            emit_word(&mut out, folded, &kept[t.lo..t.hi], t.start, false);
             i += 1;
-        }
-    }
-
-    // 3. Emit words, collapsing runs of three or more identical letters into one.
-    let mut out = Normalized {
-        text: String::with_capacity(folded.len() + 8),
-        ..Normalized::default()
-    };
-    for (t, spelled) in merged {
-        if !out.text.is_empty() {
-            let gap_start = out.ends.last().copied().unwrap_or(t.start);
-            push(&mut out, ' ', gap_start, t.start, false);
-        }
-        let mut k = 0;
-        while k < t.chars.len() {
-            let f = folded[t.chars[k]];
-            let mut run_end = k + 1;
-            while run_end < t.chars.len() && folded[t.chars[run_end]].ch == f.ch {
-                run_end += 1;
-            }
-            let (emit_to, end) = if run_end - k >= 3 && f.ch.is_alphabetic() {
-                (k + 1, folded[t.chars[run_end - 1]].end)
-            } else {
-                (run_end, 0)
-            };
-            for (n, &idx) in t.chars[k..emit_to].iter().enumerate() {
-                let g = folded[idx];
-                let g_end = if end != 0 && n == 0 { end } else { g.end };
-                let soft = (g.soft && k + n > 0) || (spelled && k + n > 0);
-                push(&mut out, g.ch, g.start, g_end, soft);
-            }
-            k = run_end;
         }
     }
     out
 }
 
-fn empty_token() -> Token {
-    Token {
-        chars: Vec::new(),
-        start: 0,
-        end: 0,
+/// Step 3 of `build_words`: emits one word (after a space unless it is the first), collapsing
+/// runs of three or more identical letters into one.
+fn emit_word(out: &mut Normalized, folded: &[Folded], chars: &[usize], start: u32, spelled: bool) {
+    if !out.text.is_empty() {
+        let gap_start = out.map.last().map_or(start, |o| o.end);
+        push(out, ' ', gap_start, start, false);
+    }
+    let mut k = 0;
+    while k < chars.len() {
+        let f = folded[chars[k]];
+        let mut run_end = k + 1;
+        while run_end < chars.len() && folded[chars[run_end]].ch == f.ch {
+            run_end += 1;
+        }
+        let (emit_to, end) = if run_end - k >= 3 && chars::is_alphabetic(f.ch) {
+            (k + 1, folded[chars[run_end - 1]].end)
+        } else {
+            (run_end, 0)
+        };
+        for (n, &idx) in chars[k..emit_to].iter().enumerate() {
+            let g = folded[idx];
+            let g_end = if end != 0 && n == 0 { end } else { g.end };
+            let soft = (g.soft || spelled) && k + n > 0;
+            push(out, g.ch, g.start, g_end, soft);
+        }
+        k = run_end;
     }
 }
 
 /// Whether exactly one non-word character separates folded chars `a` and `b`.
 fn single_separator(folded: &[Folded], a: usize, b: usize) -> bool {
-    b == a + 2 && folded[a + 1].class != Class::Word && !folded[a + 1].ch.is_alphanumeric()
+    b == a + 2 && folded[a + 1].class != Class::Word && !chars::is_alphanumeric(folded[a + 1].ch)
 }
 
 fn push(out: &mut Normalized, ch: char, start: u32, end: u32, soft: bool) {
-    let n = ch.len_utf8();
     out.text.push(ch);
-    for b in 0..n {
-        out.starts.push(start);
-        out.ends.push(end);
-        out.soft_break.push(soft && b == 0);
+    out.map.push(Origin {
+        start,
+        end,
+        soft_break: soft,
+    });
+    for _ in 1..ch.len_utf8() {
+        out.map.push(Origin {
+            start,
+            end,
+            soft_break: false,
+        });
     }
 }
 
@@ -410,6 +552,23 @@ mod tests {
 
     fn norm(s: &str) -> String {
         normalize(s, false).text
+    }
+
+    #[test]
+    fn tables_agree_with_the_functions_they_cache() {
+        for b in 0..128u8 {
+            assert_eq!(ASCII_CLASS[usize::from(b)], class_of(char::from(b)), "{b}");
+        }
+        for c in (0..FOLD_TABLE_LEN as u32).filter_map(char::from_u32) {
+            let Some(cached) = cached_fold(c) else {
+                continue;
+            };
+            for turkish in [false, true] {
+                let mut direct = Vec::new();
+                fold(c, turkish, |f| direct.push(f));
+                assert_eq!(cached, direct.as_slice(), "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -101,7 +101,8 @@ impl Default for Policy {
         DEFAULT
             .get_or_init(|| {
                 // The embedded default is checked by the test suite; an error is a build bug.
-                Policy::from_toml_str(DEFAULT_POLICY_TOML).expect("embedded default policy is valid")
+                Policy::from_toml_str(DEFAULT_POLICY_TOML)
+                    .expect("embedded default policy is valid")
             })
             .clone()
     }
@@ -130,7 +131,10 @@ impl Policy {
         let defaults: Option<RawPolicy> = if std::ptr::eq(s, DEFAULT_POLICY_TOML) {
             None
         } else {
-            Some(toml::from_str(DEFAULT_POLICY_TOML).map_err(|e| PolicyError::Toml(e.to_string()))?)
+            Some(
+                toml::from_str(DEFAULT_POLICY_TOML)
+                    .map_err(|e| PolicyError::Toml(e.to_string()))?,
+            )
         };
         let pick = |f: fn(&RawPolicy) -> Option<f32>, key: &str, fallback: f32| {
             let v = f(&raw)
@@ -164,7 +168,10 @@ impl Policy {
                 },
             );
         }
-        let layers = defaults.iter().map(|d| &d.thresholds).chain([&raw.thresholds]);
+        let layers = defaults
+            .iter()
+            .map(|d| &d.thresholds)
+            .chain([&raw.thresholds]);
         for layer in layers {
             for (scope, cats) in layer {
                 let lang = if scope == "default" {
@@ -219,14 +226,17 @@ impl Policy {
         let mut extra = Vec::new();
         for (i, l) in raw.lexicon.iter().enumerate() {
             let key = format!("lexicon[{i}]");
-            let lang = Language::from_code(&l.lang)
-                .ok_or_else(|| key_err(format!("{key}.lang"), format!("unknown language {:?}", l.lang)))?;
+            let lang = Language::from_code(&l.lang).ok_or_else(|| {
+                key_err(
+                    format!("{key}.lang"),
+                    format!("unknown language {:?}", l.lang),
+                )
+            })?;
             let kind = match l.category.as_str() {
                 "allow" => Kind::Allow,
-                c => Kind::Guideline(
-                    c.parse()
-                        .map_err(|e: crate::ParseCategoryError| key_err(format!("{key}.category"), e.to_string()))?,
-                ),
+                c => Kind::Guideline(c.parse().map_err(|e: crate::ParseCategoryError| {
+                    key_err(format!("{key}.category"), e.to_string())
+                })?),
             };
             for e in &l.entries {
                 extra.push((lang, kind, l.action, e.clone()));
@@ -271,7 +281,11 @@ impl Policy {
 
     /// The thresholds of `category` for comments in `lang` (language override, else default).
     pub fn thresholds(&self, category: Category, lang: &str) -> Thresholds {
-        let lang = Language::from_code(lang);
+        self.thresholds_for(category, Language::from_code(lang))
+    }
+
+    /// The thresholds of `category` for comments in `lang` (`None`: the defaults).
+    pub(crate) fn thresholds_for(&self, category: Category, lang: Option<Language>) -> Thresholds {
         self.inner
             .thresholds
             .get(&(lang, category))
@@ -338,14 +352,24 @@ mod tests {
 
     #[test]
     fn errors_name_the_wrong_key_or_line() {
-        let e = Policy::from_toml_str("auto_approve = true\napprove_blow = 0.1\n").expect_err("unknown key");
+        let e = Policy::from_toml_str("auto_approve = true\napprove_blow = 0.1\n")
+            .expect_err("unknown key");
         let msg = e.to_string();
-        assert!(msg.contains("approve_blow") && msg.contains("line 2"), "{msg}");
-        let e = Policy::from_toml_str("[thresholds.en.profanity]\nreject = 1.5\n").expect_err("range");
-        assert!(e.to_string().contains("thresholds.en.profanity.reject"), "{e}");
-        let e = Policy::from_toml_str("[thresholds.en.off_topic]\nreject = 0.9\n").expect_err("off_topic");
+        assert!(
+            msg.contains("approve_blow") && msg.contains("line 2"),
+            "{msg}"
+        );
+        let e =
+            Policy::from_toml_str("[thresholds.en.profanity]\nreject = 1.5\n").expect_err("range");
+        assert!(
+            e.to_string().contains("thresholds.en.profanity.reject"),
+            "{e}"
+        );
+        let e = Policy::from_toml_str("[thresholds.en.off_topic]\nreject = 0.9\n")
+            .expect_err("off_topic");
         assert!(e.to_string().contains("off_topic"), "{e}");
-        let e = Policy::from_toml_str("[thresholds.xx.profanity]\nreview = 0.5\n").expect_err("lang");
+        let e =
+            Policy::from_toml_str("[thresholds.xx.profanity]\nreview = 0.5\n").expect_err("lang");
         assert!(e.to_string().contains("thresholds.xx"), "{e}");
     }
 
@@ -355,7 +379,14 @@ mod tests {
             "[[lexicon]]\nlang = \"en\"\ncategory = \"profanity\"\naction = \"block\"\nentries = [\"frak\"]\n",
         )
         .expect("valid policy");
-        let v = crate::moderate(&crate::Comment { text: "what the frak", lang: Some("en") }, None, &p);
+        let v = crate::moderate(
+            &crate::Comment {
+                text: "what the frak",
+                lang: Some("en"),
+            },
+            None,
+            &p,
+        );
         assert_eq!(v.decision, crate::Decision::Reject);
     }
 }

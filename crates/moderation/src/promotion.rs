@@ -2,8 +2,13 @@
 //! spelled out, `example dot com`, or reversed by a bidi override), e-mail addresses, phone
 //! numbers in any digits, messaging handles and money amounts.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use crate::chars;
+use crate::fasthash::{FastSet, word_set};
 use crate::normalize::Normalized;
 
 /// One promotion signal: a stable name, a weight and a span of the original text.
@@ -26,6 +31,9 @@ pub struct PromoPatterns {
     money: Regex,
     handle: Regex,
     spelled_domain: Regex,
+    /// The letters `url` cannot match without (in any case: none of them has a non-ASCII case
+    /// variant).
+    url_words: AhoCorasick,
 }
 
 const TLDS: &str = "com|net|org|info|biz|io|me|co|ly|gl|tv|xyz|online|site|shop|store|app|link|click|top|live|ru|ir|iq|tr|uk|de|fr|us|ca|eu|in|cc|ws|su|example";
@@ -35,21 +43,50 @@ impl Default for PromoPatterns {
         // The patterns are constants; a failure here is a bug caught by every test.
         let re = |p: &str| Regex::new(p).expect("built-in promotion pattern compiles");
         PromoPatterns {
-            url: re(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]{}]+|\bt\.me/[A-Za-z0-9_+/-]+"),
+            url: re(
+                r"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>()\[\]{}]+|(?-u:\b)t\.me/[A-Za-z0-9_+/-]+",
+            ),
             domain: re(&format!(
-                r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{TLDS})\b(?:/[^\s]*)?"
+                r"(?i)(?-u:\b)(?:[a-z0-9][a-z0-9-]*\.)+(?:{TLDS})(?-u:\b)(?:/[^\s]*)?"
             )),
-            email: re(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"),
-            phone: re(r"(?:\+|\b00)?\d(?:[ \-.()]{0,2}\d){7,15}"),
+            email: re(r"(?i)(?-u:\b)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?-u:\b)"),
+            phone: re(r"\+?\d[\d \-.()]{6,24}\d"),
             money: re(
-                r"(?i)(?:[$€£¥₺]\s?\d[\d,.]*\s?[km]?\b|\b\d[\d,.]*\s?(?:\$|€|£|usd|eur|dollars?|euros?|dinars?|lira|tl|toman|tomans)\b|\d[\d,.]*\s?(?:دولار|دينار|تومان|دۆلار|لیره))",
+                r"(?i)(?:[$€£¥₺]\s?\d[\d,.]*\s?[km]?(?-u:\b)|(?-u:\b)\d[\d,.]*\s?(?:\$|€|£|usd|eur|dollars?|euros?|dinars?|lira|tl|toman|tomans)(?-u:\b)|\d[\d,.]*\s?(?:دولار|دينار|تومان|دۆلار|لیره))",
             ),
             handle: re(r"(?:^|[\s(])@[A-Za-z0-9_.]{3,30}"),
             spelled_domain: re(&format!(
-                r"\b[a-z0-9-]{{2,}} (?:dot|d0t|nokta|نقطه|خال) (?:{TLDS})\b"
+                r"[a-z0-9-]{{2,}} (?:dot|d0t|nokta|نقطه|خال) (?:{TLDS})(?-u:\b)"
             )),
+            url_words: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["http", "www.", "t.me/"])
+                .expect("built-in link prefixes compile"),
         }
     }
+}
+
+/// The words for "dot" in a spelled-out address (`example dot com`).
+const SPELLED_DOTS: [&str; 5] = ["dot", "d0t", "nokta", "نقطه", "خال"];
+
+/// Whether a word ending in a spelled-out dot is followed by another (what `spelled_domain`
+/// needs): one pass over the bytes, looking back from each space.
+fn has_spelled_dot(lowered: &str) -> bool {
+    let bytes = lowered.as_bytes();
+    (0..bytes.len()).any(|p| {
+        bytes[p] == b' '
+            && SPELLED_DOTS
+                .iter()
+                .any(|d| bytes[..p].ends_with(d.as_bytes()))
+    })
+}
+
+/// Whether a `.` is followed by a letter (or any non-ASCII character, which `(?i)` might match
+/// as one): `domain` cannot match without one, as every TLD starts with a letter.
+fn may_hold_domain(text: &str) -> bool {
+    text.split('.')
+        .skip(1)
+        .any(|after| after.starts_with(|c: char| c.is_ascii_alphabetic() || !c.is_ascii()))
 }
 
 /// The host part of a URL or domain match, lowercased, without `www.`.
@@ -80,16 +117,34 @@ pub fn is_citation(host: &str, citations: &[String]) -> bool {
     {
         return true;
     }
-    citations
-        .iter()
-        .any(|c| host == *c || host.ends_with(&format!(".{c}")))
+    citations.iter().any(|c| {
+        host == *c
+            || host
+                .strip_suffix(c.as_str())
+                .is_some_and(|rest| rest.ends_with('.'))
+    })
 }
 
 /// Words that make a handle an invitation.
 const MESSENGERS: &[&str] = &[
-    "instagram", "insta", "telegram", "whatsapp", "snapchat", "tiktok", "follow", "dm", "ig",
-    "تلگرام", "اینستاگرام", "انستغرام", "تلغرام", "واتساب", "واتساپ",
+    "instagram",
+    "insta",
+    "telegram",
+    "whatsapp",
+    "snapchat",
+    "tiktok",
+    "follow",
+    "dm",
+    "ig",
+    "تلگرام",
+    "اینستاگرام",
+    "انستغرام",
+    "تلغرام",
+    "واتساب",
+    "واتساپ",
 ];
+
+static MESSENGER_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| word_set(MESSENGERS));
 
 impl PromoPatterns {
     /// Finds the promotion signals in `text` (the original) and `norm` (its matching text).
@@ -100,7 +155,24 @@ impl PromoPatterns {
             taken.iter().any(|&(a, b)| s < b && a < e)
         };
 
-        for m in self.email.find_iter(text) {
+        // Cheap prefilters, in one pass: most comments have no '@', '.', digits or
+        // spelled-out dots.
+        let (mut has_at, mut has_dot, mut digits) = (false, false, 0usize);
+        for c in text.chars() {
+            match c {
+                '@' => has_at = true,
+                '.' => has_dot = true,
+                '0'..='9' => digits += 1,
+                c if !c.is_ascii() && chars::is_numeric(c) => digits += 1,
+                _ => {}
+            }
+        }
+        let emails = if has_at && has_dot {
+            self.email.find_iter(text).collect()
+        } else {
+            Vec::new()
+        };
+        for m in emails {
             taken.push((m.start(), m.end()));
             out.push(PromoSignal {
                 name: "promo:email",
@@ -110,12 +182,20 @@ impl PromoPatterns {
                 reason: "an e-mail address".into(),
             });
         }
-        let links = self
-            .url
-            .find_iter(text)
-            .map(|m| (m, true))
-            .chain(self.domain.find_iter(text).map(|m| (m, false)))
-            .collect::<Vec<_>>();
+        let links = if has_dot {
+            let urls = self
+                .url_words
+                .is_match(text)
+                .then(|| self.url.find_iter(text));
+            let domains = may_hold_domain(text).then(|| self.domain.find_iter(text));
+            urls.into_iter()
+                .flatten()
+                .map(|m| (m, true))
+                .chain(domains.into_iter().flatten().map(|m| (m, false)))
+                .collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        };
         for (m, full_url) in links {
             if overlaps(&taken, m.start(), m.end()) {
                 continue;
@@ -132,7 +212,11 @@ impl PromoPatterns {
                 });
             } else {
                 out.push(PromoSignal {
-                    name: if full_url { "promo:url" } else { "promo:domain" },
+                    name: if full_url {
+                        "promo:url"
+                    } else {
+                        "promo:domain"
+                    },
                     weight: 0.6,
                     start: m.start(),
                     end: m.end(),
@@ -140,8 +224,13 @@ impl PromoPatterns {
                 });
             }
         }
-        for m in self.phone.find_iter(text) {
-            let digits = m.as_str().chars().filter(|c| c.is_numeric()).count();
+        let phones = if digits >= 9 {
+            self.phone.find_iter(text).collect()
+        } else {
+            Vec::new()
+        };
+        for m in phones {
+            let digits = m.as_str().chars().filter(|&c| chars::is_numeric(c)).count();
             if digits >= 9 && !overlaps(&taken, m.start(), m.end()) {
                 taken.push((m.start(), m.end()));
                 out.push(PromoSignal {
@@ -153,7 +242,12 @@ impl PromoPatterns {
                 });
             }
         }
-        for m in self.money.find_iter(text) {
+        let amounts = if digits > 0 {
+            self.money.find_iter(text).collect()
+        } else {
+            Vec::new()
+        };
+        for m in amounts {
             if !overlaps(&taken, m.start(), m.end()) {
                 out.push(PromoSignal {
                     name: "promo:money",
@@ -165,10 +259,8 @@ impl PromoPatterns {
             }
         }
         let lowered = norm.text.as_str();
-        let messenger = MESSENGERS
-            .iter()
-            .any(|w| lowered.split(' ').any(|t| t == *w));
-        if messenger {
+        let messengers = &*MESSENGER_SET;
+        if has_at && lowered.split(' ').any(|w| messengers.contains(w)) {
             for m in self.handle.find_iter(text) {
                 let s = m.start() + m.as_str().find('@').unwrap_or(0);
                 if !overlaps(&taken, s, m.end()) {
@@ -182,7 +274,12 @@ impl PromoPatterns {
                 }
             }
         }
-        for m in self.spelled_domain.find_iter(lowered) {
+        let spelled = if has_spelled_dot(lowered) {
+            self.spelled_domain.find_iter(lowered).collect()
+        } else {
+            Vec::new()
+        };
+        for m in spelled {
             let (s, e) = norm.original_span(m.start(), m.end());
             if !overlaps(&taken, s, e) {
                 out.push(PromoSignal {
@@ -204,10 +301,7 @@ impl PromoPatterns {
             return;
         };
         let rest = &text[start..];
-        let end = start
-            + rest
-                .find(['\u{202C}', '\n'])
-                .unwrap_or(rest.len());
+        let end = start + rest.find(['\u{202C}', '\n']).unwrap_or(rest.len());
         let reversed: String = text[start..end].chars().rev().collect();
         let hidden = self
             .url
@@ -249,7 +343,10 @@ mod tests {
     #[test]
     fn finds_links_and_spares_citations() {
         assert_eq!(names("see https://shop.example/deal"), ["promo:url"]);
-        assert_eq!(names("Resolution at https://www.un.org/sc/2231"), ["promo:citation"]);
+        assert_eq!(
+            names("Resolution at https://www.un.org/sc/2231"),
+            ["promo:citation"]
+        );
         assert_eq!(names("cheap-pills.com has it"), ["promo:domain"]);
         assert_eq!(names("go to bestdeals dot com"), ["promo:spelled_domain"]);
         assert_eq!(names("read it on news.gov.uk"), ["promo:citation"]);
@@ -273,6 +370,9 @@ mod tests {
 
     #[test]
     fn finds_links_hidden_by_a_bidi_override() {
-        assert_eq!(names("visit \u{202E}moc.slliptsaf\u{202C} now"), ["promo:hidden_link"]);
+        assert_eq!(
+            names("visit \u{202E}moc.slliptsaf\u{202C} now"),
+            ["promo:hidden_link"]
+        );
     }
 }

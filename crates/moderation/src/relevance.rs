@@ -2,9 +2,10 @@
 //! occurs in the article. Cheap, explainable ("shares 0 of 7 content words"), and only used to
 //! send a comment to review, never to reject it.
 
-use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use crate::Article;
+use crate::fasthash::{FastSet, word_set};
 use crate::lang::{self, Language};
 use crate::normalize::normalize;
 
@@ -13,49 +14,248 @@ const STEM_CHARS: usize = 5;
 
 /// Words that say nothing about the topic, across the six languages.
 const STOPWORDS: &[&str] = &[
-    "the", "and", "for", "are", "was", "were", "this", "that", "these", "those", "with", "from",
-    "have", "has", "had", "not", "but", "you", "your", "they", "them", "their", "what", "who",
-    "why", "how", "all", "any", "can", "will", "would", "should", "could", "does", "did", "just",
-    "than", "then", "there", "here", "about", "into", "more", "most", "some", "such", "only",
-    "very", "also", "know", "anyone", "someone", "good", "great", "near", "like", "really", "think",
-    "people", "agree", "disagree", "completely", "totally", "never", "always", "one", "much", "many", "even", "still", "again", "being", "been", "which", "when",
-    "where", "while", "our", "out", "its", "it's", "his", "her", "him", "she", "now", "get",
-    "make", "made", "let", "see", "say", "said", "way", "well", "yes", "too", "own", "each",
-    "بين", "على", "هذا", "هذه", "التي", "الذي", "الى", "عن", "كان", "مع", "لم", "قد", "من", "في",
-    "اين", "هل", "كل", "بعد", "قبل", "عند", "حتي", "ايضا", "برای", "این", "است", "که", "از",
-    "به", "با", "را", "هم", "خیلی", "چرا", "هست", "بود", "شد", "بۆ", "ئەم", "ئەو", "لە", "کە",
-    "بە", "هیچ", "زۆر", "ji", "bo", "ku", "di", "li", "ya", "yê", "yên", "ev", "jî", "bi", "ve",
-    "bir", "bu", "için", "ile", "çok", "daha", "gibi", "olan", "var", "yok", "ama", "değil",
-    "kadar", "şey", "her",
+    "the",
+    "and",
+    "for",
+    "are",
+    "was",
+    "were",
+    "this",
+    "that",
+    "these",
+    "those",
+    "with",
+    "from",
+    "have",
+    "has",
+    "had",
+    "not",
+    "but",
+    "you",
+    "your",
+    "they",
+    "them",
+    "their",
+    "what",
+    "who",
+    "why",
+    "how",
+    "all",
+    "any",
+    "can",
+    "will",
+    "would",
+    "should",
+    "could",
+    "does",
+    "did",
+    "just",
+    "than",
+    "then",
+    "there",
+    "here",
+    "about",
+    "into",
+    "more",
+    "most",
+    "some",
+    "such",
+    "only",
+    "very",
+    "also",
+    "know",
+    "anyone",
+    "someone",
+    "good",
+    "great",
+    "near",
+    "like",
+    "really",
+    "think",
+    "people",
+    "agree",
+    "disagree",
+    "completely",
+    "totally",
+    "never",
+    "always",
+    "one",
+    "much",
+    "many",
+    "even",
+    "still",
+    "again",
+    "being",
+    "been",
+    "which",
+    "when",
+    "where",
+    "while",
+    "our",
+    "out",
+    "its",
+    "it's",
+    "his",
+    "her",
+    "him",
+    "she",
+    "now",
+    "get",
+    "make",
+    "made",
+    "let",
+    "see",
+    "say",
+    "said",
+    "way",
+    "well",
+    "yes",
+    "too",
+    "own",
+    "each",
+    "بين",
+    "على",
+    "هذا",
+    "هذه",
+    "التي",
+    "الذي",
+    "الى",
+    "عن",
+    "كان",
+    "مع",
+    "لم",
+    "قد",
+    "من",
+    "في",
+    "اين",
+    "هل",
+    "كل",
+    "بعد",
+    "قبل",
+    "عند",
+    "حتي",
+    "ايضا",
+    "برای",
+    "این",
+    "است",
+    "که",
+    "از",
+    "به",
+    "با",
+    "را",
+    "هم",
+    "خیلی",
+    "چرا",
+    "هست",
+    "بود",
+    "شد",
+    "بۆ",
+    "ئەم",
+    "ئەو",
+    "لە",
+    "کە",
+    "بە",
+    "هیچ",
+    "زۆر",
+    "ji",
+    "bo",
+    "ku",
+    "di",
+    "li",
+    "ya",
+    "yê",
+    "yên",
+    "ev",
+    "jî",
+    "bi",
+    "ve",
+    "bir",
+    "bu",
+    "için",
+    "ile",
+    "çok",
+    "daha",
+    "gibi",
+    "olan",
+    "var",
+    "yok",
+    "ama",
+    "değil",
+    "kadar",
+    "şey",
+    "her",
 ];
 
 /// Words that make a comment about the article or the publisher itself: welcome, never
 /// off-topic.
 const META: &[&str] = &[
-    "article", "report", "reporting", "reporter", "headline", "journalist", "author", "coverage",
-    "story", "editor", "editors", "piece", "paragraph", "paragraphs", "typo", "translation",
-    "source", "sources", "analysis", "مقال", "تقرير", "تقريركم", "خبر", "الخبر", "مراسل", "گزارش",
-    "منبع", "مقاله", "هەواڵ", "هەواڵە", "ڕاپۆرت", "nûçe", "nûçeya", "gotar", "haber", "makale",
-    "muhabir", "kaynak", "başlık",
+    "article",
+    "report",
+    "reporting",
+    "reporter",
+    "headline",
+    "journalist",
+    "author",
+    "coverage",
+    "story",
+    "editor",
+    "editors",
+    "piece",
+    "paragraph",
+    "paragraphs",
+    "typo",
+    "translation",
+    "source",
+    "sources",
+    "analysis",
+    "مقال",
+    "تقرير",
+    "تقريركم",
+    "خبر",
+    "الخبر",
+    "مراسل",
+    "گزارش",
+    "منبع",
+    "مقاله",
+    "هەواڵ",
+    "هەواڵە",
+    "ڕاپۆرت",
+    "nûçe",
+    "nûçeya",
+    "gotar",
+    "haber",
+    "makale",
+    "muhabir",
+    "kaynak",
+    "başlık",
 ];
+
+static STOPWORD_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| word_set(STOPWORDS));
+static META_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| word_set(META));
 
 /// A precomputed index of an article's stems. Build it once per article when moderating many
 /// comments under one article.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleIndex {
-    stems: HashSet<String>,
+    stems: FastSet<String>,
     language: Option<Language>,
 }
 
-fn stem(word: &str) -> String {
+/// The first `STEM_CHARS` characters of a word, without the Arabic article.
+fn stem(word: &str) -> &str {
     let word = word.strip_prefix("ال").unwrap_or(word);
-    word.chars().take(STEM_CHARS).collect()
+    let end = word
+        .char_indices()
+        .nth(STEM_CHARS)
+        .map_or(word.len(), |(i, _)| i);
+    &word[..end]
 }
 
 fn content_words(text: &str) -> impl Iterator<Item = &str> {
+    let stopwords = &*STOPWORD_SET;
     text.split(' ')
         .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-        .filter(|w| !STOPWORDS.contains(w))
+        .filter(move |w| !stopwords.contains(w))
 }
 
 impl ArticleIndex {
@@ -67,10 +267,10 @@ impl ArticleIndex {
             .chain(article.body.chars().take(600))
             .collect();
         let language = lang::detect(&sample);
-        let mut stems = HashSet::new();
+        let mut stems = FastSet::default();
         for part in [article.title, article.body] {
             let norm = normalize(part, language == Language::Tr);
-            stems.extend(content_words(&norm.text).map(stem));
+            stems.extend(content_words(&norm.text).map(|w| stem(w).to_owned()));
         }
         ArticleIndex {
             stems,
@@ -82,12 +282,6 @@ impl ArticleIndex {
 /// How a comment relates to its article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relevance {
-    /// Content words of the comment (after stopwords).
-    pub words: usize,
-    /// Of those, how many have their stem in the article.
-    pub shared: usize,
-    /// The comment talks about the article or the publisher.
-    pub meta: bool,
     /// The off_topic score (0 when it cannot be judged).
     pub off_topic: f32,
     /// Why the score is what it is, for a moderator.
@@ -96,31 +290,31 @@ pub struct Relevance {
 
 /// Scores relevance of a comment's matching text to an article index.
 pub fn score(matching_text: &str, comment_lang: Language, index: &ArticleIndex) -> Relevance {
-    let words: Vec<&str> = content_words(matching_text).collect();
-    let meta = words.iter().any(|w| META.contains(w));
-    let shared = words
-        .iter()
-        .filter(|w| index.stems.contains(&stem(w)))
-        .count();
     let mut rel = Relevance {
-        words: words.len(),
-        shared,
-        meta,
         off_topic: 0.0,
         reason: None,
     };
     // Names and topics do not match across languages, so only a comment in the article's own
     // language is judged.
     let same_language = index.language == Some(comment_lang);
-    // Too few words to judge, a comment about the article itself, or another language: no
-    // opinion. One shared content word is enough of a link for short comments.
-    if words.len() < 3 || meta || !same_language || index.stems.is_empty() {
+    if !same_language || index.stems.is_empty() {
         return rel;
     }
-    let share = shared as f32 / words.len() as f32;
+    let (mut words, mut shared, mut meta) = (0usize, 0usize, false);
+    for w in content_words(matching_text) {
+        words += 1;
+        meta |= META_SET.contains(w);
+        shared += usize::from(index.stems.contains(stem(w)));
+    }
+    // Too few words to judge, or a comment about the article itself: no opinion. One shared
+    // content word is enough of a link for short comments.
+    if words < 3 || meta {
+        return rel;
+    }
+    let share = shared as f32 / words as f32;
     let off_topic = if shared == 0 {
         0.7
-    } else if words.len() >= 10 && share < 0.1 {
+    } else if words >= 10 && share < 0.1 {
         0.45
     } else {
         0.0
@@ -128,8 +322,7 @@ pub fn score(matching_text: &str, comment_lang: Language, index: &ArticleIndex) 
     if off_topic > 0.0 {
         rel.off_topic = off_topic;
         rel.reason = Some(format!(
-            "shares {shared} of {} content words with the article",
-            words.len()
+            "shares {shared} of {words} content words with the article"
         ));
     }
     rel
@@ -154,7 +347,10 @@ mod tests {
 
     #[test]
     fn on_topic_comments_score_zero() {
-        assert_eq!(off_topic("The dams will not help farmers if the drought continues."), 0.0);
+        assert_eq!(
+            off_topic("The dams will not help farmers if the drought continues."),
+            0.0
+        );
     }
 
     #[test]
@@ -164,7 +360,10 @@ mod tests {
 
     #[test]
     fn comments_about_the_article_are_never_off_topic() {
-        assert_eq!(off_topic("Your headline has a typo, please correct it quickly."), 0.0);
+        assert_eq!(
+            off_topic("Your headline has a typo, please correct it quickly."),
+            0.0
+        );
     }
 
     #[test]

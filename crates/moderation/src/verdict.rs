@@ -51,7 +51,9 @@ impl fmt::Display for Category {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown guideline category {0:?} (expected one of profanity, vulgarity, threat, personal_attack, identity_abuse, promotion, off_topic)")]
+#[error(
+    "unknown guideline category {0:?} (expected one of profanity, vulgarity, threat, personal_attack, identity_abuse, promotion, off_topic)"
+)]
 pub struct ParseCategoryError(pub String);
 
 impl FromStr for Category {

@@ -46,14 +46,26 @@ fn moderation_cases_in_all_six_languages() {
             continue;
         }
         let parts: Vec<&str> = line.splitn(4, '|').map(str::trim).collect();
-        assert_eq!(parts.len(), 4, "cases.txt line {}: expected 4 fields", n + 1);
+        assert_eq!(
+            parts.len(),
+            4,
+            "cases.txt line {}: expected 4 fields",
+            n + 1
+        );
         let decisions: Vec<Decision> = parts[1].split('/').map(parse_decision).collect();
         let category: Option<Category> = match parts[2] {
             "-" => None,
             c => Some(c.parse().expect("known category")),
         };
         let text = unescape(parts[3]);
-        let v = moderate(&Comment { text: &text, lang: Some(parts[0]) }, None, &policy);
+        let v = moderate(
+            &Comment {
+                text: &text,
+                lang: Some(parts[0]),
+            },
+            None,
+            &policy,
+        );
         count += 1;
         let category_ok = match (v.decision, category) {
             (Decision::Approve, _) => true,
@@ -75,5 +87,10 @@ fn moderation_cases_in_all_six_languages() {
         }
     }
     assert!(count >= 60, "only {count} cases read");
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

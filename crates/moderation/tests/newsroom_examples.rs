@@ -22,8 +22,8 @@ fn newsroom_examples_are_decided_safely() {
         println!("skipped: newsroom/examples.jsonl is not readable");
         return;
     };
-    let article_text = std::fs::read_to_string(data.join("newsroom/seed-article.txt"))
-        .unwrap_or_default();
+    let article_text =
+        std::fs::read_to_string(data.join("newsroom/seed-article.txt")).unwrap_or_default();
     let (title, body) = article_text.split_once('\n').unwrap_or((&article_text, ""));
     let article = Article { title, body };
     let mut policy = Policy::default();
@@ -31,7 +31,10 @@ fn newsroom_examples_are_decided_safely() {
     let mut report = DecisionReport::default();
     for line in examples.lines().filter(|l| !l.trim().is_empty()) {
         let r: LabelledRecord = serde_json::from_str(line).expect("example record parses");
-        let comment = Comment { text: &r.text, lang: r.lang.as_deref() };
+        let comment = Comment {
+            text: &r.text,
+            lang: r.lang.as_deref(),
+        };
         let v = moderate(&comment, r.article.as_ref().map(|_| &article), &policy);
         let expect = r.expect.unwrap_or_default();
         println!(
@@ -40,7 +43,10 @@ fn newsroom_examples_are_decided_safely() {
             expect,
             v.decision,
             v.category,
-            v.evidence.iter().map(|e| e.text.as_str()).collect::<Vec<_>>()
+            v.evidence
+                .iter()
+                .map(|e| e.text.as_str())
+                .collect::<Vec<_>>()
         );
         report.add(&r.id, &expect, v.decision);
     }
@@ -53,7 +59,15 @@ fn newsroom_examples_are_decided_safely() {
         report.legitimate_auto_rejected,
         report.unexpected
     );
-    assert!(report.harm_auto_approved.is_empty(), "{:?}", report.harm_auto_approved);
-    assert!(report.legitimate_auto_rejected.is_empty(), "{:?}", report.legitimate_auto_rejected);
+    assert!(
+        report.harm_auto_approved.is_empty(),
+        "{:?}",
+        report.harm_auto_approved
+    );
+    assert!(
+        report.legitimate_auto_rejected.is_empty(),
+        "{:?}",
+        report.legitimate_auto_rejected
+    );
     assert!(report.decided_share() > 0.5);
 }

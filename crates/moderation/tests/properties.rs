@@ -7,9 +7,38 @@ use tribune_moderation::{Comment, Policy, matching_spans, moderate, normalize_fo
 /// Text mixing words the lexicons know, obfuscation characters and arbitrary Unicode.
 fn tricky_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "fuck", "f*ck", "sh1t", "s h i t", "idiot", "іdіot", "\u{200B}", "\u{200C}", "\u{202E}",
-        "\u{0301}", "İ", "ı", "ß", "ﬁ", "ǅ", "ｆ", "𝐟", "احمق", "عرب\u{200C}ها", "گەمژە", "٠٧٥٠",
-        "۱۲۳", "www.", ".com", "@", "$", "!", " ", "'", "\"", "dot com", "+964 750 123 4567",
+        "fuck",
+        "f*ck",
+        "sh1t",
+        "s h i t",
+        "idiot",
+        "іdіot",
+        "\u{200B}",
+        "\u{200C}",
+        "\u{202E}",
+        "\u{0301}",
+        "İ",
+        "ı",
+        "ß",
+        "ﬁ",
+        "ǅ",
+        "ｆ",
+        "𝐟",
+        "احمق",
+        "عرب\u{200C}ها",
+        "گەمژە",
+        "٠٧٥٠",
+        "۱۲۳",
+        "www.",
+        ".com",
+        "@",
+        "$",
+        "!",
+        " ",
+        "'",
+        "\"",
+        "dot com",
+        "+964 750 123 4567",
     ]);
     prop::collection::vec(
         prop_oneof![pieces.prop_map(str::to_owned), any::<String>(), "\\PC{0,8}"],
@@ -58,10 +87,24 @@ fn evidence_covers_the_matched_characters() {
     for (text, want) in [
         ("total b*llshit, really", "b*llshit"),
         ("what an ıdıot", "ıdıot"),
-        ("S\u{200B}H\u{200B}I\u{200B}T happens", "S\u{200B}H\u{200B}I\u{200B}T"),
+        (
+            "S\u{200B}H\u{200B}I\u{200B}T happens",
+            "S\u{200B}H\u{200B}I\u{200B}T",
+        ),
         ("ＳＨＩＴ", "ＳＨＩＴ"),
     ] {
-        let v = moderate(&Comment { text, lang: Some("en") }, None, &policy);
-        assert!(v.evidence.iter().any(|e| e.text == want), "{text}: {:?}", v.evidence);
+        let v = moderate(
+            &Comment {
+                text,
+                lang: Some("en"),
+            },
+            None,
+            &policy,
+        );
+        assert!(
+            v.evidence.iter().any(|e| e.text == want),
+            "{text}: {:?}",
+            v.evidence
+        );
     }
 }

@@ -21,16 +21,31 @@ fn measures_recall_on_public_word_lists() {
             println!("{lang}: skipped: list not readable");
             continue;
         };
-        let entries: Vec<&str> = list.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let entries: Vec<&str> = list
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         let caught = entries
             .iter()
             .filter(|w| {
-                let v = moderate(&Comment { text: w, lang: Some(lang) }, None, &policy);
+                let v = moderate(
+                    &Comment {
+                        text: w,
+                        lang: Some(lang),
+                    },
+                    None,
+                    &policy,
+                );
                 ABUSE.iter().any(|&c| flags(&v, c, &policy))
             })
             .count();
         let recall = caught as f64 / entries.len().max(1) as f64;
-        println!("{lang}: {caught} of {} entries flagged ({:.1}%)", entries.len(), recall * 100.0);
+        println!(
+            "{lang}: {caught} of {} entries flagged ({:.1}%)",
+            entries.len(),
+            recall * 100.0
+        );
         assert!(caught > 0, "{lang}: no entry of the public list is caught");
     }
 }

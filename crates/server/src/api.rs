@@ -43,6 +43,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/session", post(login).delete(logout))
         .route("/moderation/queue", get(queue))
+        .route("/moderation/claim", post(claim))
         .route("/moderation/comments/{id}/decision", post(decide))
         .route("/moderation/comments/{id}/decisions", get(history))
         .route("/admin/settings", get(settings).put(update_settings))
@@ -139,13 +140,24 @@ async fn article_comments(
 async fn submit_comment(
     State(app): State<Arc<App>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<CommentInput>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
-    let submitted = app.submit_comment(&slug, input, client.ip()).await?;
+) -> ApiResult<Response> {
+    let idempotency_key = match headers.get("idempotency-key") {
+        Some(value) => Some(value.to_str().map_err(|_| {
+            ApiError::bad_request("bad_idempotency_key", "the Idempotency-Key header is not plain text")
+        })?),
+        None => None,
+    };
+    let submitted = app
+        .submit_comment(&slug, input, idempotency_key, client.ip())
+        .await?;
     let c = &submitted.comment;
+    let replayed = if submitted.replayed { "true" } else { "false" };
     Ok((
         StatusCode::ACCEPTED,
+        [("idempotent-replayed", replayed)],
         Json(json!({
             "id": c.id,
             "status": c.status,
@@ -153,7 +165,8 @@ async fn submit_comment(
             "token": submitted.token,
             "status_url": format!("/comments/{}?token={}", c.id, submitted.token),
         })),
-    ))
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -258,6 +271,7 @@ fn queue_entry(item: &QueueItem) -> Value {
         "body": c.body,
         "created_at": c.created_at,
         "risk": item.risk,
+        "claimed_by_you": item.claimed_by.is_some(),
         "verdict": verdict,
     })
 }
@@ -267,19 +281,40 @@ struct QueueQuery {
     limit: Option<i64>,
 }
 
+/// The queue as this moderator sees it: comments claimed by other moderators are left out.
 async fn queue(
     State(app): State<Arc<App>>,
-    _moderator: Moderator,
+    Moderator(session): Moderator,
     Query(query): Query<QueueQuery>,
 ) -> ApiResult<Json<Value>> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let items = app
         .store
-        .pending_queue(limit)
+        .pending_queue(limit, Some(session.user.id))
         .await
         .map_err(crate::ServerError::from)?;
     let comments: Vec<Value> = items.iter().map(queue_entry).collect();
     Ok(Json(json!({ "comments": comments })))
+}
+
+#[derive(Deserialize, Default)]
+struct ClaimInput {
+    limit: Option<i64>,
+    minutes: Option<i64>,
+}
+
+/// Takes the next comments off the queue for this moderator alone, for a while.
+async fn claim(
+    State(app): State<Arc<App>>,
+    Moderator(session): Moderator,
+    ApiJson(input): ApiJson<ClaimInput>,
+) -> ApiResult<Json<Value>> {
+    let minutes = input.minutes.unwrap_or(crate::app::CLAIM_MINUTES_DEFAULT);
+    let items = app
+        .claim(&session.user, input.limit.unwrap_or(10), minutes)
+        .await?;
+    let comments: Vec<Value> = items.iter().map(queue_entry).collect();
+    Ok(Json(json!({ "comments": comments, "minutes": minutes })))
 }
 
 #[derive(Deserialize)]
@@ -287,6 +322,10 @@ struct DecisionInput {
     decision: String,
     category: Option<String>,
     note: Option<String>,
+    /// Change a decision already taken (an appeal, a mistake); without it a decided comment
+    /// answers 409.
+    #[serde(default)]
+    overturn: bool,
 }
 
 async fn decide(
@@ -303,6 +342,7 @@ async fn decide(
             &input.decision,
             input.category.as_deref(),
             input.note.as_deref(),
+            input.overturn,
         )
         .await?;
     Ok(Json(json!({

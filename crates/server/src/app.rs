@@ -10,7 +10,7 @@ use tribune_store::{
 };
 
 use crate::ServerError;
-use crate::security::{RateLimiter, hash_password, random_token, token_hash, verify_password};
+use crate::security::{hash_password, random_token, token_hash, verify_password};
 
 /// The setting that lets the engine approve confidently clean comments without a person.
 pub const AUTO_APPROVE_SETTING: &str = "auto_approve";
@@ -61,9 +61,10 @@ pub struct App {
     /// per comment, so a change applies at once on every node.
     policy_review_clean: Policy,
     policy_approve_clean: Policy,
-    comment_limiter: RateLimiter,
-    login_limiter: RateLimiter,
 }
+
+/// How long a moderator's claim on queued comments lasts unless renewed.
+pub const CLAIM_MINUTES_DEFAULT: i64 = 15;
 
 /// A comment as a reader submits it, before validation.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -80,6 +81,8 @@ pub struct CommentInput {
 pub struct Submitted {
     pub comment: CommentRecord,
     pub token: String,
+    /// The idempotency key matched an earlier submission: nothing new was stored.
+    pub replayed: bool,
 }
 
 impl App {
@@ -103,8 +106,6 @@ impl App {
             store,
             policy_review_clean: load(false)?,
             policy_approve_clean: load(true)?,
-            comment_limiter: RateLimiter::new(config.comments_per_minute),
-            login_limiter: RateLimiter::new(config.logins_per_minute),
             config,
         })
     }
@@ -124,11 +125,27 @@ impl App {
         Ok(self.store.set_setting(AUTO_APPROVE_SETTING, value).await?)
     }
 
+    /// Counts one request of `action` from `client` against a per-minute limit shared by every
+    /// node (the counter lives in the database).
+    async fn rate_limit(&self, action: &str, client: IpAddr, per_minute: u32) -> Result<(), ServerError> {
+        let key = format!("{action}:{client}");
+        if self.store.count_event(&key, i64::from(per_minute), 60_000).await? {
+            Ok(())
+        } else {
+            Err(ServerError::RateLimited)
+        }
+    }
+
     /// Validates a reader's comment, lets the engine read it, and stores both at once.
+    ///
+    /// A submission carrying an idempotency key that was already used on this article stores
+    /// nothing new: the earlier comment comes back with a fresh status token, so a client
+    /// retrying after a lost answer or an outage never posts twice.
     pub async fn submit_comment(
         &self,
         slug: &str,
         input: CommentInput,
+        idempotency_key: Option<&str>,
         client: IpAddr,
     ) -> Result<Submitted, ServerError> {
         let article = self.article(slug).await?;
@@ -139,13 +156,16 @@ impl App {
             });
         }
         let valid = validate_comment(&input, self.config.max_comment_chars)?;
+        let idempotency_key = match idempotency_key {
+            Some(key) => Some(format!("{}:{}", article.id, validate_idempotency_key(key)?)),
+            None => None,
+        };
         let parent_id = match input.parent_id {
             Some(id) => Some(self.reply_target(&article, id).await?),
             None => None,
         };
-        if !self.comment_limiter.allow(client) {
-            return Err(ServerError::RateLimited);
-        }
+        self.rate_limit("comment", client, self.config.comments_per_minute)
+            .await?;
         let policy = if self.auto_approve().await? {
             &self.policy_approve_clean
         } else {
@@ -163,7 +183,7 @@ impl App {
             policy,
         );
         let token = random_token()?;
-        let comment = self
+        let inserted = self
             .store
             .insert_comment(
                 &NewComment {
@@ -173,11 +193,16 @@ impl App {
                     author_email: valid.author_email,
                     body: valid.body,
                     token_hash: token_hash(&token),
+                    idempotency_key,
                 },
                 Some(&engine_decision(&verdict)?),
             )
             .await?;
-        Ok(Submitted { comment, token })
+        Ok(Submitted {
+            comment: inserted.comment,
+            token,
+            replayed: inserted.replayed,
+        })
     }
 
     /// Replies are threaded one level: a reply to a reply joins its parent's thread.
@@ -202,17 +227,16 @@ impl App {
         id: i64,
         token: &str,
     ) -> Result<CommentRecord, ServerError> {
-        let comment =
-            self.store.comment(id).await?.ok_or_else(|| {
-                ServerError::not_found("unknown_comment", format!("no comment {id}"))
-            })?;
-        if !crate::security::constant_time_eq(&comment.token_hash, &token_hash(token)) {
-            return Err(ServerError::Forbidden {
-                code: "bad_token",
-                message: "that token does not belong to this comment".into(),
-            });
+        if let Some(comment) = self.store.comment_for_token(id, &token_hash(token)).await? {
+            return Ok(comment);
         }
-        Ok(comment)
+        if self.store.comment(id).await?.is_none() {
+            return Err(ServerError::not_found("unknown_comment", format!("no comment {id}")));
+        }
+        Err(ServerError::Forbidden {
+            code: "bad_token",
+            message: format!("that token does not belong to comment {id}"),
+        })
     }
 
     /// Checks a password and opens a session; returns the session token.
@@ -222,9 +246,8 @@ impl App {
         password: &str,
         client: IpAddr,
     ) -> Result<Option<(String, Session)>, ServerError> {
-        if !self.login_limiter.allow(client) {
-            return Err(ServerError::RateLimited);
-        }
+        self.rate_limit("login", client, self.config.logins_per_minute)
+            .await?;
         let Some(user) = self.store.user_by_name(username).await? else {
             // Hash anyway so that unknown names take as long as wrong passwords.
             let _ = hash_password(password);
@@ -257,7 +280,26 @@ impl App {
         Ok(self.store.delete_session(&token_hash(token)).await?)
     }
 
-    /// A moderator's decision on a comment, appended to its history.
+    /// Claims up to `limit` pending comments for a moderator, so that no other moderator gets
+    /// them while the claim lasts.
+    pub async fn claim(
+        &self,
+        moderator: &User,
+        limit: i64,
+        minutes: i64,
+    ) -> Result<Vec<tribune_store::QueueItem>, ServerError> {
+        if !(1..=100).contains(&limit) {
+            return Err(ServerError::input("bad_limit", "claim between 1 and 100 comments at once"));
+        }
+        if !(1..=240).contains(&minutes) {
+            return Err(ServerError::input("bad_minutes", "a claim lasts between 1 and 240 minutes"));
+        }
+        Ok(self.store.claim(moderator.id, limit, minutes * 60_000).await?)
+    }
+
+    /// A moderator's decision on a comment, appended to its history. Unless `overturn` is set,
+    /// it is taken only while the comment is still pending: of two moderators deciding at
+    /// once, one wins and the other is told the comment was already decided.
     pub async fn decide(
         &self,
         moderator: &User,
@@ -265,6 +307,7 @@ impl App {
         decision: &str,
         category: Option<&str>,
         note: Option<&str>,
+        overturn: bool,
     ) -> Result<DecisionRecord, ServerError> {
         let decision = match decision {
             "approve" => DecisionKind::Approve,
@@ -316,12 +359,19 @@ impl App {
                     risk: None,
                     verdict: None,
                 },
+                !overturn,
             )
             .await
             .map_err(|e| match e {
                 StoreError::UnknownComment(id) => {
                     ServerError::not_found("unknown_comment", format!("no comment {id}"))
                 }
+                StoreError::AlreadyDecided { id, status } => ServerError::Conflict {
+                    code: "already_decided",
+                    message: format!(
+                        "comment {id} was already {status} meanwhile; send overturn: true to change that decision"
+                    ),
+                },
                 other => other.into(),
             })
     }
@@ -347,6 +397,20 @@ fn engine_decision(verdict: &Verdict) -> Result<NewDecision, ServerError> {
         risk: Some(f64::from(verdict.risk())),
         verdict: Some(serde_json::to_string(verdict)?),
     })
+}
+
+/// Accepts a client's idempotency key: 1 to 128 letters, digits, '-' or '_' (a UUID fits).
+fn validate_idempotency_key(key: &str) -> Result<&str, ServerError> {
+    let valid = (1..=128).contains(&key.len())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(key)
+    } else {
+        Err(ServerError::input(
+            "bad_idempotency_key",
+            "an idempotency key has 1 to 128 letters, digits, '-' or '_'",
+        ))
+    }
 }
 
 /// A comment that passed validation: fields trimmed and within limits.

@@ -44,6 +44,14 @@ impl ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
+    pub fn unavailable() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "the database is unavailable for a moment; retry shortly (a comment sent with an Idempotency-Key is never stored twice)",
+        )
+    }
+
     pub fn internal() -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -69,6 +77,10 @@ impl From<ServerError> for ApiError {
                 "rate_limited",
                 "too many requests from your address; wait a minute and try again",
             ),
+            ServerError::Store(tribune_store::StoreError::Unavailable(e)) => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::unavailable()
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError::internal()
@@ -80,6 +92,12 @@ impl From<ServerError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        response
     }
 }

@@ -9,7 +9,7 @@
 //! `tribune-moderation`.
 //!
 //! ```no_run
-//! # async fn demo() -> anyhow::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! let store = tribune_store::Store::open_dir(std::path::Path::new("tribune-data")).await?;
 //! let app = tribune_server::App::new(store, tribune_server::ServerConfig::default(), None)?;

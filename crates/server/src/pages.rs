@@ -145,6 +145,12 @@ impl IntoResponse for PageError {
                 "Slow down",
                 "Too many requests from your address; wait a minute and try again.".to_owned(),
             ),
+            ServerError::Store(tribune_store::StoreError::Unavailable(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Back in a moment",
+                "The comments database is unavailable for a moment. Please try again shortly."
+                    .to_owned(),
+            ),
             other => {
                 tracing::error!(error = %other, "page failed");
                 (
@@ -293,6 +299,10 @@ struct CommentForm {
     body: String,
     #[serde(default)]
     parent_id: String,
+    /// A key minted with the form, so that posting it twice (a double click, a reload, a retry
+    /// after an outage) stores one comment.
+    #[serde(default)]
+    submission: String,
 }
 
 #[derive(Template)]
@@ -309,6 +319,7 @@ struct ArticlePage {
     comments_open: bool,
     reply_to: Option<CommentView>,
     form: CommentForm,
+    submission: String,
     error: Option<String>,
     max_chars: usize,
 }
@@ -361,6 +372,12 @@ async fn render_article(
         threads,
         comments_open: article.comments_open,
         reply_to,
+        // A form shown again after an error keeps its key: resubmitting it is the same post.
+        submission: if form.submission.is_empty() {
+            random_token()?
+        } else {
+            form.submission.clone()
+        },
         form,
         error,
         max_chars: app.config.max_comment_chars,
@@ -416,7 +433,8 @@ async fn post_comment(
         body: form.body.clone(),
         parent_id,
     };
-    match app.submit_comment(&slug, input, client.ip()).await {
+    let submission = Some(form.submission.as_str()).filter(|key| !key.is_empty());
+    match app.submit_comment(&slug, input, submission, client.ip()).await {
         Ok(submitted) => Ok(Redirect::to(&format!(
             "/comments/{}?token={}",
             submitted.comment.id, submitted.token
@@ -712,7 +730,7 @@ async fn queue_page(
             message: "This page is for moderators.".into(),
         }));
     }
-    let items = app.store.pending_queue(200).await?;
+    let items = app.store.pending_queue(200, Some(session.user.id)).await?;
     let items = items
         .into_iter()
         .map(|item| {
@@ -807,6 +825,7 @@ async fn decide(
         &form.decision,
         form.category.as_deref(),
         form.note.as_deref(),
+        false,
     )
     .await?;
     Ok(Redirect::to(&format!("/moderation?decided={id}")).into_response())

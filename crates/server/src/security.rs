@@ -1,9 +1,4 @@
-//! Tokens, password hashes, cookies and per-address rate limits.
-
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Tokens, password hashes and cookies.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -77,39 +72,6 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
-/// A fixed-window counter per client address. Held in memory: per node.
-pub struct RateLimiter {
-    per_minute: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
-
-impl RateLimiter {
-    pub fn new(per_minute: u32) -> RateLimiter {
-        RateLimiter {
-            per_minute,
-            windows: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Counts one request from `ip`; false when it is over the limit.
-    pub fn allow(&self, ip: IpAddr) -> bool {
-        let now = Instant::now();
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
-        }
-        let entry = windows.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.per_minute
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,17 +83,6 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong horse", &hash));
         assert!(!verify_password("correct horse", "not a hash"));
-    }
-
-    #[test]
-    fn rate_limiter_refuses_past_the_limit_per_address() {
-        let limiter = RateLimiter::new(2);
-        let a: IpAddr = [127, 0, 0, 1].into();
-        let b: IpAddr = [127, 0, 0, 2].into();
-        assert!(limiter.allow(a));
-        assert!(limiter.allow(a));
-        assert!(!limiter.allow(a));
-        assert!(limiter.allow(b));
     }
 
     #[test]

@@ -188,7 +188,7 @@ async fn a_form_post_without_its_csrf_token_is_refused_and_stores_nothing() {
         .await
         .expect("POST");
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let queue = server.store.pending_queue(100).await.expect("queue");
+    let queue = server.store.pending_queue(100, None).await.expect("queue");
     assert!(queue.is_empty());
 }
 

@@ -18,20 +18,37 @@
 //! # Ok(()) }
 //! ```
 
+mod copy;
+mod migrations;
 mod model;
 mod store;
+#[doc(hidden)]
+pub mod testing;
 
 pub use model::{
-    Actor, Article, CommentRecord, DecisionKind, DecisionRecord, NewArticle, NewComment,
+    Actor, Article, CommentRecord, DecisionKind, DecisionRecord, Inserted, NewArticle, NewComment,
     NewDecision, QueueItem, Role, Session, Status, User,
 };
+pub use copy::TableCount;
 pub use store::{Store, now_millis};
+
+/// The database behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded, one machine: the default.
+    Sqlite,
+    /// Shared by several Tribune nodes.
+    Postgres,
+}
 
 /// What went wrong in storage.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database cannot be reached right now (restarting, network); retrying later is safe.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the data directory {path}: {source}")]
@@ -39,8 +56,12 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
-    #[error("unsupported database URL {0:?}: expected sqlite:PATH")]
+    #[error("unsupported database URL {0:?}: expected sqlite:PATH or postgres://...")]
     UnsupportedUrl(String),
+    #[error("comment {id} is already {status}; overturning a decision must be explicit")]
+    AlreadyDecided { id: i64, status: &'static str },
+    #[error("the target database is not empty ({0}); migrate into an empty database")]
+    TargetNotEmpty(String),
     #[error("an article with the slug {0:?} already exists")]
     DuplicateSlug(String),
     #[error("a user named {0:?} already exists")]
@@ -49,4 +70,27 @@ pub enum StoreError {
     UnknownComment(i64),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        let unavailable = match &error {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL's "operator intervention" (57P: shutting down, starting up) and
+            // "connection exception" (08) classes.
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+            _ => false,
+        };
+        if unavailable {
+            StoreError::Unavailable(error)
+        } else {
+            StoreError::Database(error)
+        }
+    }
 }

@@ -36,6 +36,17 @@ pub struct NewComment {
     pub body: String,
     /// Hash of the reader's status token; the token itself is never stored.
     pub token_hash: String,
+    /// A client's key for this submission: a retry with the same key stores nothing new.
+    pub idempotency_key: Option<String>,
+}
+
+/// The outcome of storing a comment.
+#[derive(Debug, Clone)]
+pub struct Inserted {
+    pub comment: CommentRecord,
+    /// True when the idempotency key matched an earlier submission: nothing new was stored
+    /// but the new token.
+    pub replayed: bool,
 }
 
 /// Where a comment stands: derived from its latest decision.
@@ -168,8 +179,6 @@ pub struct CommentRecord {
     #[serde(skip)]
     pub author_email: Option<String>,
     pub body: String,
-    #[serde(skip)]
-    pub token_hash: String,
     pub created_at: i64,
     pub status: Status,
     /// The guideline broken, when rejected.
@@ -179,6 +188,8 @@ pub struct CommentRecord {
 /// A comment waiting for a person, with what the moderator needs beside it.
 #[derive(Debug, Clone)]
 pub struct QueueItem {
+    /// The moderator holding it, while their claim lasts.
+    pub claimed_by: Option<i64>,
     pub comment: CommentRecord,
     pub article_slug: String,
     pub article_title: String,

@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe, Executor, Row};
 
-use crate::StoreError;
 use crate::model::{
-    Actor, Article, CommentRecord, DecisionKind, DecisionRecord, NewArticle, NewComment,
+    Actor, Article, CommentRecord, DecisionKind, DecisionRecord, Inserted, NewArticle, NewComment,
     NewDecision, QueueItem, Role, Session, Status, User,
 };
+use crate::{Backend, StoreError, migrations};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -26,14 +26,17 @@ pub fn now_millis() -> i64 {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    backend: Backend,
 }
 
+// Queries are composed only from these constants, never from input: hence `AssertSqlSafe`.
 /// Columns of a comment with its latest decision (joined as `d`).
 const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c.author_email, \
-     c.body, c.token_hash, c.created_at, d.decision, d.category, d.risk, d.verdict";
-// Queries are composed only from these constants, never from input: hence `AssertSqlSafe`.
+     c.body, c.created_at, d.decision, d.category, d.risk, d.verdict";
 const COMMENT_FROM: &str = "FROM comments c LEFT JOIN decisions d \
      ON d.id = (SELECT MAX(id) FROM decisions WHERE comment_id = c.id)";
+/// A comment waits for a person while it has no decision or the latest says `review`.
+const IS_PENDING: &str = "(d.decision IS NULL OR d.decision = 'review')";
 
 impl Store {
     /// Opens (creating and migrating on first use) the embedded SQLite database in `dir`.
@@ -46,16 +49,23 @@ impl Store {
         Store::connect(&url).await
     }
 
-    /// Connects to a database by URL and brings its schema up to date.
+    /// Connects to a database by URL (`sqlite:PATH` or `postgres://...`) and brings its schema
+    /// up to date.
     pub async fn connect(url: &str) -> Result<Store> {
-        if !url.starts_with("sqlite:") {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
-        }
+        };
         sqlx::any::install_default_drivers();
-        let pool = AnyPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(|conn, _meta| {
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // Fail fast while the database is away, so callers answer 503 instead of hanging.
+            .acquire_timeout(Duration::from_secs(3));
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // WAL lets readers run beside the one writer; the busy timeout makes a
                     // second writer wait instead of failing.
@@ -65,14 +75,24 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect(url)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Store { pool })
+        } else {
+            options
+        };
+        let pool = options.connect(url).await?;
+        migrations::migrator(backend).run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     // Articles
@@ -129,6 +149,17 @@ impl Store {
         row.as_ref().map(article_from_row).transpose()
     }
 
+    pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
+        let row = sqlx::query(
+            "SELECT id, slug, title, body, lang, comments_open, created_at FROM articles \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(article_from_row).transpose()
+    }
+
     pub async fn set_comments_open(&self, article_id: i64, open: bool) -> Result<()> {
         sqlx::query("UPDATE articles SET comments_open = $1 WHERE id = $2")
             .bind(i64::from(open))
@@ -142,27 +173,84 @@ impl Store {
 
     /// Stores a new comment, with the engine's first decision when there is one, in one
     /// transaction: a comment is never visible without the decision taken on arrival.
+    ///
+    /// When `new.idempotency_key` matches an earlier submission nothing is stored but the new
+    /// token, and the earlier comment is returned (`replayed`): a client that retries after a
+    /// lost answer never creates a duplicate.
     pub async fn insert_comment(
         &self,
         new: &NewComment,
         first_decision: Option<&NewDecision>,
-    ) -> Result<CommentRecord> {
+    ) -> Result<Inserted> {
+        if let Some(existing) = self.replay(new).await? {
+            return Ok(existing);
+        }
+        match self.insert_new_comment(new, first_decision).await {
+            // Two submissions with one key raced: the other stored it first.
+            Err(StoreError::Database(sqlx::Error::Database(db)))
+                if db.is_unique_violation() && new.idempotency_key.is_some() =>
+            {
+                self.replay(new).await?.ok_or_else(|| {
+                    StoreError::Corrupt("an idempotency key collided but no comment has it".into())
+                })
+            }
+            other => other,
+        }
+    }
+
+    async fn replay(&self, new: &NewComment) -> Result<Option<Inserted>> {
+        let Some(key) = &new.idempotency_key else {
+            return Ok(None);
+        };
+        let row = sqlx::query("SELECT id FROM comments WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("INSERT INTO comment_tokens (token_hash, comment_id) VALUES ($1, $2)")
+            .bind(&new.token_hash)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        let comment = self
+            .comment(id)
+            .await?
+            .ok_or(StoreError::UnknownComment(id))?;
+        Ok(Some(Inserted {
+            comment,
+            replayed: true,
+        }))
+    }
+
+    async fn insert_new_comment(
+        &self,
+        new: &NewComment,
+        first_decision: Option<&NewDecision>,
+    ) -> Result<Inserted> {
         let created_at = now_millis();
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO comments (article_id, parent_id, author_name, author_email, body, \
-             token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(new.article_id)
         .bind(new.parent_id)
         .bind(&new.author_name)
         .bind(&new.author_email)
         .bind(&new.body)
-        .bind(&new.token_hash)
+        .bind(&new.idempotency_key)
         .bind(created_at)
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
+        sqlx::query("INSERT INTO comment_tokens (token_hash, comment_id) VALUES ($1, $2)")
+            .bind(&new.token_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if let Some(decision) = first_decision {
             insert_decision(&mut tx, id, decision, created_at).await?;
         }
@@ -171,17 +259,19 @@ impl Store {
             Some(d) => (d.decision.status(), d.category.clone()),
             None => (Status::Pending, None),
         };
-        Ok(CommentRecord {
-            id,
-            article_id: new.article_id,
-            parent_id: new.parent_id,
-            author_name: new.author_name.clone(),
-            author_email: new.author_email.clone(),
-            body: new.body.clone(),
-            token_hash: new.token_hash.clone(),
-            created_at,
-            status,
-            category: rejection_category(status, category),
+        Ok(Inserted {
+            comment: CommentRecord {
+                id,
+                article_id: new.article_id,
+                parent_id: new.parent_id,
+                author_name: new.author_name.clone(),
+                author_email: new.author_email.clone(),
+                body: new.body.clone(),
+                created_at,
+                status,
+                category: rejection_category(status, category),
+            },
+            replayed: false,
         })
     }
 
@@ -189,6 +279,25 @@ impl Store {
         let sql = format!("SELECT {COMMENT_COLUMNS} {COMMENT_FROM} WHERE c.id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(comment_from_row).transpose()
+    }
+
+    /// The comment, if `token_hash` is one of the tokens handed to its author.
+    pub async fn comment_for_token(
+        &self,
+        id: i64,
+        token_hash: &str,
+    ) -> Result<Option<CommentRecord>> {
+        let sql = format!(
+            "SELECT {COMMENT_COLUMNS} {COMMENT_FROM} \
+             JOIN comment_tokens t ON t.comment_id = c.id \
+             WHERE c.id = $1 AND t.token_hash = $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(comment_from_row).transpose()
@@ -207,46 +316,128 @@ impl Store {
         rows.iter().map(comment_from_row).collect()
     }
 
-    /// Comments waiting for a person: the riskiest first, then the oldest.
-    pub async fn pending_queue(&self, limit: i64) -> Result<Vec<QueueItem>> {
+    /// Comments waiting for a person, the riskiest first, then the oldest. Comments another
+    /// moderator holds a live claim on are left out when `for_user` is given.
+    pub async fn pending_queue(&self, limit: i64, for_user: Option<i64>) -> Result<Vec<QueueItem>> {
         let sql = format!(
-            "SELECT {COMMENT_COLUMNS}, a.slug AS article_slug, a.title AS article_title \
+            "SELECT {COMMENT_COLUMNS}, a.slug AS article_slug, a.title AS article_title, \
+             k.user_id AS claimed_by \
              {COMMENT_FROM} JOIN articles a ON a.id = c.article_id \
-             WHERE d.decision IS NULL OR d.decision = 'review' \
+             LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $2 \
+             WHERE {IS_PENDING} AND ($3 < 0 OR k.user_id IS NULL OR k.user_id = $3) \
              ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC LIMIT $1"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(limit)
+            .bind(now_millis())
+            .bind(for_user.unwrap_or(-1))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(QueueItem {
-                    comment: comment_from_row(row)?,
-                    article_slug: row.try_get("article_slug")?,
-                    article_title: row.try_get("article_title")?,
-                    risk: row.try_get("risk")?,
-                    verdict: row.try_get("verdict")?,
-                })
-            })
-            .collect()
+        rows.iter().map(queue_item_from_row).collect()
+    }
+
+    /// Claims up to `limit` pending comments for `user_id` for `ttl_ms`: the riskiest and
+    /// oldest that no other moderator holds. Two moderators claiming at once never get the
+    /// same comment (rows are locked with `SKIP LOCKED` on PostgreSQL; SQLite has one writer).
+    pub async fn claim(&self, user_id: i64, limit: i64, ttl_ms: i64) -> Result<Vec<QueueItem>> {
+        let now = now_millis();
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE OF c SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT c.id {COMMENT_FROM} \
+             LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $1 \
+             WHERE {IS_PENDING} AND (k.user_id IS NULL OR k.user_id = $2) \
+             ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC LIMIT $3{lock}"
+        );
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(now)
+            .bind(user_id)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            sqlx::query(
+                "INSERT INTO claims (comment_id, user_id, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (comment_id) DO UPDATE SET user_id = excluded.user_id, \
+                 expires_at = excluded.expires_at",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(now + ttl_ms)
+            .execute(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        let mut items = Vec::with_capacity(ids.len());
+        for item in self.pending_queue(i64::MAX, Some(user_id)).await? {
+            if ids.contains(&item.comment.id) {
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once, so
+    /// that what the transaction reads cannot change before it writes.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => Ok(self.pool.begin().await?),
+        }
     }
 
     /// Appends a decision on a comment; the comment's status becomes this decision.
+    ///
+    /// With `only_if_pending`, the decision is taken only while the comment still waits for
+    /// one: of two moderators deciding at once, exactly one wins and the other gets
+    /// `AlreadyDecided`. Without it, the decision overturns whatever came before.
     pub async fn record_decision(
         &self,
         comment_id: i64,
         decision: &NewDecision,
+        only_if_pending: bool,
     ) -> Result<DecisionRecord> {
-        let mut tx = self.pool.begin().await?;
-        let exists = sqlx::query("SELECT id FROM comments WHERE id = $1")
+        let mut tx = self.begin_write().await?;
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let sql = format!("SELECT id FROM comments WHERE id = $1{lock}");
+        let exists = sqlx::query(AssertSqlSafe(sql))
             .bind(comment_id)
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_none() {
             return Err(StoreError::UnknownComment(comment_id));
         }
+        if only_if_pending {
+            let latest = sqlx::query(
+                "SELECT decision FROM decisions WHERE comment_id = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(comment_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = latest {
+                let status = row.try_get::<String, _>("decision")?.parse::<DecisionKind>()?.status();
+                if status != Status::Pending {
+                    return Err(StoreError::AlreadyDecided {
+                        id: comment_id,
+                        status: status.as_str(),
+                    });
+                }
+            }
+        }
         let record = insert_decision(&mut tx, comment_id, decision, now_millis()).await?;
+        sqlx::query("DELETE FROM claims WHERE comment_id = $1")
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -265,12 +456,7 @@ impl Store {
 
     // Accounts and sessions
 
-    pub async fn insert_user(
-        &self,
-        username: &str,
-        password_hash: &str,
-        role: Role,
-    ) -> Result<User> {
+    pub async fn insert_user(&self, username: &str, password_hash: &str, role: Role) -> Result<User> {
         let created_at = now_millis();
         let row = sqlx::query(
             "INSERT INTO users (username, password_hash, role, created_at) \
@@ -357,6 +543,7 @@ impl Store {
         .transpose()
     }
 
+    /// Ends a session (and sweeps expired ones).
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= $2")
             .bind(token_hash)
@@ -366,7 +553,7 @@ impl Store {
         Ok(())
     }
 
-    // Settings
+    // Settings and shared counters
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
@@ -388,6 +575,27 @@ impl Store {
         Ok(())
     }
 
+    /// Counts one event under `key` in a fixed window of `window_ms`; false when the window
+    /// already holds `limit` events. One atomic statement, so every node shares the count.
+    pub async fn count_event(&self, key: &str, limit: i64, window_ms: i64) -> Result<bool> {
+        let now = now_millis();
+        let row = sqlx::query(
+            "INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+             count = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.count + 1 END, \
+             window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 \
+             ELSE rate_limits.window_start END \
+             RETURNING count",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(now - window_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        let count: i64 = row.try_get("count")?;
+        Ok(count <= limit)
+    }
+
     /// Runs raw SQL; for tests that prove what the schema itself refuses.
     #[doc(hidden)]
     pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
@@ -398,6 +606,9 @@ impl Store {
     }
 }
 
+/// Writes a decision row. A missing risk travels as a flag beside a plain float: sqlx's `Any`
+/// driver sends a NULL float to PostgreSQL as single precision, which then breaks the
+/// statement for the double-precision values that follow on the same connection.
 async fn insert_decision(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     comment_id: i64,
@@ -406,7 +617,8 @@ async fn insert_decision(
 ) -> Result<DecisionRecord> {
     let row = sqlx::query(
         "INSERT INTO decisions (comment_id, decision, category, actor_kind, actor, note, risk, \
-         verdict, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         verdict, created_at) VALUES ($1, $2, $3, $4, $5, $6, \
+         CASE WHEN $10 = 1 THEN $7 END, $8, $9) RETURNING id",
     )
     .bind(comment_id)
     .bind(decision.decision.as_str())
@@ -414,9 +626,10 @@ async fn insert_decision(
     .bind(decision.actor.kind())
     .bind(decision.actor.name())
     .bind(&decision.note)
-    .bind(decision.risk)
+    .bind(decision.risk.unwrap_or(0.0))
     .bind(&decision.verdict)
     .bind(created_at)
+    .bind(i64::from(decision.risk.is_some()))
     .fetch_one(&mut **tx)
     .await?;
     Ok(DecisionRecord {
@@ -441,7 +654,7 @@ fn rejection_category(status: Status, category: Option<String>) -> Option<String
     }
 }
 
-fn article_from_row(row: &AnyRow) -> Result<Article> {
+pub(crate) fn article_from_row(row: &AnyRow) -> Result<Article> {
     Ok(Article {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
@@ -466,10 +679,20 @@ fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
         author_name: row.try_get("author_name")?,
         author_email: row.try_get("author_email")?,
         body: row.try_get("body")?,
-        token_hash: row.try_get("token_hash")?,
         created_at: row.try_get("created_at")?,
         status,
         category: rejection_category(status, row.try_get("category")?),
+    })
+}
+
+fn queue_item_from_row(row: &AnyRow) -> Result<QueueItem> {
+    Ok(QueueItem {
+        claimed_by: row.try_get("claimed_by")?,
+        comment: comment_from_row(row)?,
+        article_slug: row.try_get("article_slug")?,
+        article_title: row.try_get("article_title")?,
+        risk: row.try_get("risk")?,
+        verdict: row.try_get("verdict")?,
     })
 }
 

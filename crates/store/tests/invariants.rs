@@ -1,10 +1,24 @@
 //! What the schema itself guarantees, whatever code talks to it.
 
-use tribune_store::{Actor, DecisionKind, NewArticle, NewComment, NewDecision, Status, Store};
+use tribune_store::testing::{TestDatabase, fresh_store};
+use tribune_store::{
+    Actor, DecisionKind, NewArticle, NewComment, NewDecision, Status, Store, StoreError,
+};
 
-async fn store_with_comment() -> (Store, i64, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open_dir(dir.path()).await.expect("open");
+fn new_comment(article_id: i64, body: &str, key: Option<&str>) -> NewComment {
+    NewComment {
+        article_id,
+        parent_id: None,
+        author_name: "Reader".into(),
+        author_email: None,
+        body: body.into(),
+        token_hash: format!("hash of a token for {body} {key:?} {}", tribune_store::now_millis()),
+        idempotency_key: key.map(str::to_owned),
+    }
+}
+
+async fn store_with_comment() -> (Store, i64, TestDatabase) {
+    let (store, db) = fresh_store().await.expect("store");
     let article = store
         .insert_article(&NewArticle {
             slug: "a".into(),
@@ -14,21 +28,11 @@ async fn store_with_comment() -> (Store, i64, tempfile::TempDir) {
         })
         .await
         .expect("article");
-    let comment = store
-        .insert_comment(
-            &NewComment {
-                article_id: article.id,
-                parent_id: None,
-                author_name: "Reader".into(),
-                author_email: None,
-                body: "original text".into(),
-                token_hash: "hash".into(),
-            },
-            None,
-        )
+    let inserted = store
+        .insert_comment(&new_comment(article.id, "original text", None), None)
         .await
         .expect("comment");
-    (store, comment.id, dir)
+    (store, inserted.comment.id, db)
 }
 
 fn decision(kind: DecisionKind, category: Option<&str>) -> NewDecision {
@@ -71,7 +75,7 @@ async fn decisions_are_append_only_and_the_latest_one_is_the_status() {
         Status::Pending
     );
     store
-        .record_decision(id, &decision(DecisionKind::Reject, Some("profanity")))
+        .record_decision(id, &decision(DecisionKind::Reject, Some("profanity")), true)
         .await
         .expect("reject");
     let rejected = store.comment(id).await.expect("read").expect("exists");
@@ -80,7 +84,7 @@ async fn decisions_are_append_only_and_the_latest_one_is_the_status() {
         (Status::Rejected, Some("profanity"))
     );
     store
-        .record_decision(id, &decision(DecisionKind::Approve, None))
+        .record_decision(id, &decision(DecisionKind::Approve, None), false)
         .await
         .expect("approve");
     assert_eq!(
@@ -109,13 +113,13 @@ async fn a_rejection_without_a_category_cannot_be_stored() {
     let (store, id, _dir) = store_with_comment().await;
     assert!(
         store
-            .record_decision(id, &decision(DecisionKind::Reject, None))
+            .record_decision(id, &decision(DecisionKind::Reject, None), true)
             .await
             .is_err()
     );
     assert!(
         store
-            .record_decision(id + 100, &decision(DecisionKind::Approve, None))
+            .record_decision(id + 100, &decision(DecisionKind::Approve, None), true)
             .await
             .is_err()
     );
@@ -129,14 +133,7 @@ async fn the_queue_puts_the_riskiest_first_then_the_oldest() {
     for risk in [0.2, 0.9, 0.2] {
         let stored = store
             .insert_comment(
-                &NewComment {
-                    article_id: comment.article_id,
-                    parent_id: None,
-                    author_name: "R".into(),
-                    author_email: None,
-                    body: "text".into(),
-                    token_hash: "h".into(),
-                },
+                &new_comment(comment.article_id, &format!("risk {risk} {}", ids.len()), None),
                 Some(&NewDecision {
                     decision: DecisionKind::Review,
                     category: None,
@@ -148,10 +145,10 @@ async fn the_queue_puts_the_riskiest_first_then_the_oldest() {
             )
             .await
             .expect("insert");
-        ids.push(stored.id);
+        ids.push(stored.comment.id);
     }
     let queue: Vec<i64> = store
-        .pending_queue(10)
+        .pending_queue(10, None)
         .await
         .expect("queue")
         .iter()
@@ -183,4 +180,90 @@ async fn duplicate_slugs_and_user_names_are_named_errors() {
         twice,
         Err(tribune_store::StoreError::DuplicateUser(_))
     ));
+}
+
+#[tokio::test]
+async fn a_retried_submission_with_the_same_key_is_stored_once() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = store.comment(first).await.expect("read").expect("exists").article_id;
+    let once = store
+        .insert_comment(&new_comment(article_id, "retried", Some("key-1")), None)
+        .await
+        .expect("first");
+    let again = store
+        .insert_comment(&new_comment(article_id, "retried", Some("key-1")), None)
+        .await
+        .expect("retry");
+    assert!(!once.replayed);
+    assert!(again.replayed);
+    assert_eq!(once.comment.id, again.comment.id);
+    let counts = store.table_counts().await.expect("counts");
+    assert!(counts.contains(&("comments", 2)), "{counts:?}");
+    assert!(counts.contains(&("comment_tokens", 3)), "both tokens work: {counts:?}");
+}
+
+#[tokio::test]
+async fn of_two_decisions_on_a_pending_comment_exactly_one_wins() {
+    let (store, id, _db) = store_with_comment().await;
+    let approve = decision(DecisionKind::Approve, None);
+    let reject = decision(DecisionKind::Reject, Some("threat"));
+    let (a, b) = tokio::join!(
+        store.record_decision(id, &approve, true),
+        store.record_decision(id, &reject, true)
+    );
+    let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
+    assert_eq!(wins, 1, "{a:?} {b:?}");
+    let loser = if a.is_err() { a } else { b };
+    assert!(matches!(loser, Err(StoreError::AlreadyDecided { .. })), "{loser:?}");
+    assert_eq!(store.decisions(id).await.expect("history").len(), 1);
+}
+
+#[tokio::test]
+async fn two_moderators_claiming_at_once_never_get_the_same_comment() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = store.comment(first).await.expect("read").expect("exists").article_id;
+    for n in 0..9 {
+        store
+            .insert_comment(&new_comment(article_id, &format!("comment {n}"), None), None)
+            .await
+            .expect("insert");
+    }
+    let alice = store.insert_user("alice", "h", tribune_store::Role::Moderator).await.expect("user");
+    let bob = store.insert_user("bob", "h", tribune_store::Role::Moderator).await.expect("user");
+    let (a, b) = tokio::join!(store.claim(alice.id, 4, 60_000), store.claim(bob.id, 4, 60_000));
+    let a: Vec<i64> = a.expect("alice claims").iter().map(|q| q.comment.id).collect();
+    let b: Vec<i64> = b.expect("bob claims").iter().map(|q| q.comment.id).collect();
+    assert_eq!((a.len(), b.len()), (4, 4));
+    assert!(a.iter().all(|id| !b.contains(id)), "{a:?} {b:?}");
+    // Each sees their own claims and unclaimed comments, never the other's.
+    let alice_queue: Vec<i64> = store
+        .pending_queue(100, Some(alice.id))
+        .await
+        .expect("queue")
+        .iter()
+        .map(|q| q.comment.id)
+        .collect();
+    assert_eq!(alice_queue.len(), 6);
+    assert!(b.iter().all(|id| !alice_queue.contains(id)));
+}
+
+#[tokio::test]
+async fn rate_limit_counters_are_shared_through_the_database() {
+    let (store, _, _db) = store_with_comment().await;
+    assert!(store.count_event("comment:127.0.0.1", 2, 60_000).await.expect("count"));
+    assert!(store.count_event("comment:127.0.0.1", 2, 60_000).await.expect("count"));
+    assert!(!store.count_event("comment:127.0.0.1", 2, 60_000).await.expect("count"));
+    assert!(store.count_event("comment:127.0.0.2", 2, 60_000).await.expect("count"));
+    // A window that has passed starts again.
+    assert!(store.count_event("comment:127.0.0.1", 2, 0).await.expect("count"));
+}
+
+#[tokio::test]
+async fn replies_store_their_parent() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = store.comment(first).await.expect("read").expect("exists").article_id;
+    let mut reply = new_comment(article_id, "a reply", None);
+    reply.parent_id = Some(first);
+    let stored = store.insert_comment(&reply, None).await.expect("reply");
+    assert_eq!(stored.comment.parent_id, Some(first));
 }

@@ -86,9 +86,10 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, TrainingError> {
         path: path.display().to_string(),
         source,
     })?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     parse_jsonl(bytes.as_slice(), &name)
 }
 
@@ -117,8 +118,14 @@ mod tests {
     fn bad_rows_name_the_file_and_line() {
         for (input, needle) in [
             ("{\"text\": \"ok\"}\n{not json", "line 2"),
-            ("{\"text\": \"ok\", \"labels\": {\"rude\": 1}}", "unknown category"),
-            ("{\"text\": \"ok\", \"labels\": {\"threat\": 2}}", "expected 0 or 1"),
+            (
+                "{\"text\": \"ok\", \"labels\": {\"rude\": 1}}",
+                "unknown category",
+            ),
+            (
+                "{\"text\": \"ok\", \"labels\": {\"threat\": 2}}",
+                "expected 0 or 1",
+            ),
             ("{\"labels\": {}}", "text"),
         ] {
             let err = parse_jsonl(input.as_bytes(), "dev.jsonl").expect_err(input);

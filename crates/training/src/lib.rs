@@ -31,11 +31,11 @@ mod report;
 pub use corpus::{Record, parse_jsonl, read_jsonl};
 pub use error::TrainingError;
 pub use pipeline::{
-    Corpus, DataFile, FeatureManifest, HeadManifest, Manifest, Outcome, Prepare, Prepared, PromotionTuning,
-    Stage, TrainOptions, TrainingManifest, featurize, load_corpus, read_model, train_model,
-    utc_now, utc_timestamp, write_outputs,
+    Corpus, DataFile, FeatureManifest, HeadManifest, Manifest, Outcome, Prepare, Prepared,
+    PromotionTuning, Stage, TrainOptions, TrainingManifest, featurize, featurize_prepared,
+    load_corpus, prepare_all, read_model, train_model, utc_now, utc_timestamp, write_outputs,
 };
-pub use report::{HeadFigures, Report, SliceReport, evaluate, head_figures};
+pub use report::{HeadFigures, Judged, Report, SliceReport, evaluate, head_figures};
 
 /// Names the normaliser behind [`engine_input`] in manifests.
 pub const NORMALISER: &str = "tribune_moderation::learning_input with the default policy";

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tribune_learned::{
     Example, FeatureConfig, Featurizer, Head, Labels, Model, Progress, ThresholdTargets,
-    TrainConfig, calibrate, calibrate_head, train,
+    TrainConfig, calibrate, calibrate_head, calibrate_languages, train,
 };
 
 use crate::corpus::{Record, parse_jsonl};
@@ -114,25 +114,45 @@ pub enum Stage {
     Evaluating,
 }
 
-/// Features of every record, computed on two threads; order is kept.
-pub fn featurize(records: &[Record], featurizer: &Featurizer, prepare: &Prepare) -> Vec<Example> {
-    let one = |r: &Record| {
-        let lang = (!r.lang.is_empty()).then_some(r.lang.as_str());
-        let p = prepare(&r.text, lang);
-        Example {
-            features: featurizer.features_in(&p.text, &p.signals, Some(&p.language)),
-            labels: r.labels,
-        }
-    };
-    let half = records.len().div_ceil(2);
-    let (a, b) = records.split_at(half);
+/// `f` of every item, computed on two threads; order is kept.
+fn on_two_threads<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let half = items.len().div_ceil(2);
+    let (a, b) = items.split_at(half);
     std::thread::scope(|s| {
-        let second = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
-        let mut out: Vec<Example> = a.iter().map(one).collect();
+        let second = s.spawn(|| b.iter().map(&f).collect::<Vec<_>>());
+        let mut out: Vec<U> = a.iter().map(&f).collect();
         // A panic in the worker is a bug in the normaliser; recompute on this thread then.
-        out.extend(second.join().unwrap_or_else(|_| b.iter().map(one).collect()));
+        out.extend(second.join().unwrap_or_else(|_| b.iter().map(&f).collect()));
         out
     })
+}
+
+/// What the engine gives the model for every record (normalised text, signals, detected
+/// language), computed on two threads; order is kept.
+pub fn prepare_all(records: &[Record], prepare: &Prepare) -> Vec<Prepared> {
+    on_two_threads(records, |r| {
+        let lang = (!r.lang.is_empty()).then_some(r.lang.as_str());
+        prepare(&r.text, lang)
+    })
+}
+
+/// Features of prepared texts (in the language the engine detected), with the records'
+/// labels; order is kept.
+pub fn featurize_prepared(
+    records: &[Record],
+    prepared: &[Prepared],
+    featurizer: &Featurizer,
+) -> Vec<Example> {
+    let pairs: Vec<(&Record, &Prepared)> = records.iter().zip(prepared).collect();
+    on_two_threads(&pairs, |(r, p)| Example {
+        features: featurizer.features_in(&p.text, &p.signals, Some(&p.language)),
+        labels: r.labels,
+    })
+}
+
+/// Features of every record, as the engine would score it; order is kept.
+pub fn featurize(records: &[Record], featurizer: &Featurizer, prepare: &Prepare) -> Vec<Example> {
+    featurize_prepared(records, &prepare_all(records, prepare), featurizer)
 }
 
 /// Figures of the promotion head from leave-one-video-out runs.
@@ -155,6 +175,8 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeadManifest {
     pub head: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     pub calibration_a: f32,
     pub calibration_b: f32,
     pub threshold_best_f1: f32,
@@ -170,6 +192,7 @@ pub struct FeatureManifest {
     pub char_ngrams: [u8; 2],
     pub word_bigrams: bool,
     pub language_copies: bool,
+    pub char_language_copies: bool,
     pub max_chars: u32,
     pub char_weight: f32,
     pub word_weight: f32,
@@ -186,6 +209,7 @@ pub struct TrainingManifest {
     pub rate_decay: f32,
     pub l2: f32,
     pub class_weight_power: f32,
+    pub average_last: u32,
     pub target_precision: f64,
     pub min_support: usize,
 }
@@ -200,7 +224,10 @@ pub struct Manifest {
     pub training: TrainingManifest,
     pub model_bytes: usize,
     pub nonzero_buckets: usize,
+    /// Model-wide calibration and thresholds.
     pub heads: Vec<HeadManifest>,
+    /// The heads with their own calibration and thresholds in a language.
+    pub languages: Vec<HeadManifest>,
     pub dev: Report,
     pub promotion_leave_one_video_out: Option<PromotionTuning>,
 }
@@ -224,7 +251,9 @@ pub fn train_model(
         done: corpus.train.len(),
         total,
     });
-    let dev_x = featurize(&corpus.dev, &featurizer, prepare);
+    let dev_prepared = prepare_all(&corpus.dev, prepare);
+    let dev_x = featurize_prepared(&corpus.dev, &dev_prepared, &featurizer);
+    let dev_languages: Vec<String> = dev_prepared.into_iter().map(|p| p.language).collect();
     progress(Stage::Features { done: total, total });
 
     let weights = train(&train_x, options.features, &options.train, |p| {
@@ -236,7 +265,15 @@ pub fn train_model(
     let promotion = tune_promotion(&corpus.train, &train_x, options, &mut model, progress)?;
     progress(Stage::Evaluating);
     calibrate(&mut model, &dev_x, &options.targets);
-    let report = evaluate(&model, &corpus.dev, &dev_x);
+    let dev_sources: Vec<String> = corpus.dev.iter().map(|r| r.source.clone()).collect();
+    calibrate_languages(
+        &mut model,
+        &dev_x,
+        &dev_languages,
+        &dev_sources,
+        &options.targets,
+    );
+    let report = evaluate(&model, &corpus.dev, &dev_x, &dev_languages);
 
     let bytes = model.to_bytes();
     let f = options.features;
@@ -246,11 +283,12 @@ pub fn train_model(
         created,
         data: corpus.files.clone(),
         features: FeatureManifest {
-            hash: "FNV-1a 64, family byte prefix, folded h ^ (h >> 32), masked",
+            hash: "per code point h = (h ^ c) * K from a basis per family; language copies mix in a seed of the language; bucket = top bits of a multiplicative mix",
             bits: f.bits,
             char_ngrams: [f.char_min, f.char_max],
             word_bigrams: f.word_bigrams,
             language_copies: f.language_copies,
+            char_language_copies: f.char_language_copies,
             max_chars: f.max_chars,
             char_weight: f.char_weight,
             word_weight: f.word_weight,
@@ -264,6 +302,7 @@ pub fn train_model(
             rate_decay: t.rate_decay,
             l2: t.l2,
             class_weight_power: t.class_weight_power,
+            average_last: t.average_last,
             target_precision: options.targets.precision,
             min_support: options.targets.min_support,
         },
@@ -271,17 +310,16 @@ pub fn train_model(
         nonzero_buckets: model.nonzero_buckets(),
         heads: Head::ALL
             .into_iter()
-            .map(|h| {
-                let c = model.calibration(h);
-                let th = model.thresholds(h);
-                HeadManifest {
-                    head: h.as_str().to_owned(),
-                    calibration_a: c.a,
-                    calibration_b: c.b,
-                    threshold_best_f1: th.best_f1,
-                    threshold_reject: th.reject,
-                    threshold_approve: th.approve,
-                }
+            .map(|h| head_manifest(&model, h, None))
+            .collect(),
+        languages: model
+            .languages()
+            .flat_map(|l| {
+                let model = &model;
+                Head::ALL
+                    .into_iter()
+                    .filter(move |&h| model.has_own(h, l))
+                    .map(move |h| head_manifest(model, h, Some(l)))
             })
             .collect(),
         dev: report.clone(),
@@ -293,6 +331,20 @@ pub fn train_model(
         promotion,
         manifest,
     })
+}
+
+fn head_manifest(model: &Model, head: Head, language: Option<&str>) -> HeadManifest {
+    let c = model.calibration_in(head, language);
+    let t = model.thresholds_in(head, language);
+    HeadManifest {
+        head: head.as_str().to_owned(),
+        language: language.map(str::to_owned),
+        calibration_a: c.a,
+        calibration_b: c.b,
+        threshold_best_f1: t.best_f1,
+        threshold_reject: t.reject,
+        threshold_approve: t.approve,
+    }
 }
 
 /// The dev set has no promotion labels, so the promotion head is calibrated on out-of-fold
@@ -350,15 +402,18 @@ fn tune_promotion(
         return Ok(None);
     }
     let c = model.calibration(Head::Promotion);
-    let scored: Vec<(f32, bool)> = out_of_fold
-        .iter()
-        .map(|&(m, y)| (c.apply(m), y))
-        .collect();
+    let scored: Vec<(f32, bool)> = out_of_fold.iter().map(|&(m, y)| (c.apply(m), y)).collect();
     Ok(Some(PromotionTuning {
         videos,
         figures: SliceReport {
             rows: scored.len(),
-            heads: vec![head_figures(model, Head::Promotion, &scored)],
+            heads: vec![head_figures(
+                Head::Promotion,
+                &scored
+                    .iter()
+                    .map(|&(s, y)| (s, y, model.thresholds(Head::Promotion)))
+                    .collect::<Vec<_>>(),
+            )],
         },
     }))
 }
@@ -380,12 +435,11 @@ pub fn write_outputs(outcome: &Outcome, out: &Path) -> Result<(PathBuf, PathBuf)
     }
     write(out, &outcome.model.to_bytes())?;
     let manifest_path = out.with_extension("json");
-    let mut json = serde_json::to_vec_pretty(&outcome.manifest).map_err(|e| {
-        TrainingError::Write {
+    let mut json =
+        serde_json::to_vec_pretty(&outcome.manifest).map_err(|e| TrainingError::Write {
             path: manifest_path.display().to_string(),
             source: std::io::Error::other(e),
-        }
-    })?;
+        })?;
     json.push(b'\n');
     write(&manifest_path, &json)?;
     Ok((out.to_path_buf(), manifest_path))

@@ -4,18 +4,19 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
-use tribune_learned::{Example, Head, Model, Scores, auto_decisions, binary_metrics};
+use tribune_learned::{Example, Head, Model, Scores, Thresholds, auto_decisions, roc_auc};
 
 use crate::corpus::Record;
 
-/// The figures of one head over one slice of rows, at the model's thresholds.
+/// The figures of one head over one slice of rows, each row judged at the thresholds of its
+/// language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeadFigures {
     pub head: String,
     /// Rows where the head's label is known.
     pub support: usize,
     pub positives: usize,
-    /// At the best-F1 threshold.
+    /// At the best (macro-F1) threshold.
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
@@ -47,37 +48,69 @@ pub struct Report {
     pub by_language: BTreeMap<String, SliceReport>,
 }
 
-/// The figures of `head` for `(score, label)` pairs under the model's thresholds of `head`.
-pub fn head_figures(model: &Model, head: Head, scored: &[(f32, bool)]) -> HeadFigures {
-    let t = model.thresholds(head);
-    let m = binary_metrics(scored, t.best_f1);
-    let d = auto_decisions(scored, &t);
+/// One row as a head sees it: calibrated score, label, and the thresholds of the row's
+/// language.
+pub type Judged = (f32, bool, Thresholds);
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn f1(tp: usize, fp: usize, fn_: usize) -> f64 {
+    ratio(2 * tp, 2 * tp + fp + fn_)
+}
+
+/// The figures of `head` over judged rows.
+pub fn head_figures(head: Head, rows: &[Judged]) -> HeadFigures {
+    let (mut tp, mut fp, mut tn, mut fn_) = (0, 0, 0, 0);
+    let (mut rejected, mut rejected_ok, mut approved, mut approved_ok) = (0, 0, 0, 0);
+    for &(s, y, t) in rows {
+        match (s >= t.best_f1, y) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, false) => tn += 1,
+            (false, true) => fn_ += 1,
+        }
+        let d = auto_decisions(&[(s, y)], &t);
+        rejected += d.rejected;
+        rejected_ok += d.rejected_correct;
+        approved += d.approved;
+        approved_ok += d.approved_correct;
+    }
+    let scored: Vec<(f32, bool)> = rows.iter().map(|&(s, y, _)| (s, y)).collect();
     HeadFigures {
         head: head.as_str().to_owned(),
-        support: m.support,
-        positives: m.true_pos + m.false_neg,
-        precision: m.precision,
-        recall: m.recall,
-        f1: m.f1,
-        macro_f1: m.macro_f1,
-        roc_auc: m.roc_auc,
-        auto_rejected: d.rejected,
-        auto_reject_precision: d.reject_precision(),
-        auto_approved: d.approved,
-        auto_approve_precision: d.approve_precision(),
-        decided_share: d.decided_share(),
+        support: rows.len(),
+        positives: tp + fn_,
+        precision: ratio(tp, tp + fp),
+        recall: ratio(tp, tp + fn_),
+        f1: f1(tp, fp, fn_),
+        macro_f1: (f1(tp, fp, fn_) + f1(tn, fn_, fp)) / 2.0,
+        roc_auc: roc_auc(&scored),
+        auto_rejected: rejected,
+        auto_reject_precision: (rejected > 0).then(|| ratio(rejected_ok, rejected)),
+        auto_approved: approved,
+        auto_approve_precision: (approved > 0).then(|| ratio(approved_ok, approved)),
+        decided_share: ratio(rejected + approved, rows.len()),
     }
 }
 
-fn slice(model: &Model, rows: &[(&Record, Scores)]) -> SliceReport {
+/// A scored row: the record, its scores and the language the model saw.
+type Row<'a> = (&'a Record, Scores, &'a str);
+
+fn slice(model: &Model, rows: &[Row<'_>]) -> SliceReport {
     let heads = Head::ALL
         .into_iter()
         .filter_map(|h| {
-            let scored: Vec<(f32, bool)> = rows
+            let judged: Vec<Judged> = rows
                 .iter()
-                .filter_map(|(r, s)| r.labels.get(h).map(|y| (s.get(h), y)))
+                .filter_map(|&(r, s, l)| {
+                    r.labels
+                        .get(h)
+                        .map(|y| (s.get(h), y, model.thresholds_in(h, Some(l))))
+                })
                 .collect();
-            (!scored.is_empty()).then(|| head_figures(model, h, &scored))
+            (!judged.is_empty()).then(|| head_figures(h, &judged))
         })
         .collect();
     SliceReport {
@@ -86,17 +119,24 @@ fn slice(model: &Model, rows: &[(&Record, Scores)]) -> SliceReport {
     }
 }
 
-/// Scores `examples` (the features of `records`, in the same order) and reports the figures.
-pub fn evaluate(model: &Model, records: &[Record], examples: &[Example]) -> Report {
-    let scored: Vec<(&Record, Scores)> = records
+/// Scores `examples` (the features of `records`, in the same order, in `languages` as the
+/// engine detected them) and reports the figures.
+pub fn evaluate(
+    model: &Model,
+    records: &[Record],
+    examples: &[Example],
+    languages: &[String],
+) -> Report {
+    let scored: Vec<Row<'_>> = records
         .iter()
         .zip(examples)
-        .map(|(r, e)| (r, model.predict(&e.features)))
+        .zip(languages)
+        .map(|((r, e), l)| (r, model.predict_in(&e.features, Some(l)), l.as_str()))
         .collect();
     let group = |key: fn(&Record) -> &str| {
-        let mut groups: BTreeMap<String, Vec<(&Record, Scores)>> = BTreeMap::new();
-        for &(r, s) in &scored {
-            groups.entry(key(r).to_owned()).or_default().push((r, s));
+        let mut groups: BTreeMap<String, Vec<Row<'_>>> = BTreeMap::new();
+        for &row in &scored {
+            groups.entry(key(row.0).to_owned()).or_default().push(row);
         }
         groups
             .into_iter()
@@ -148,7 +188,18 @@ fn write_header(f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(
         f,
         "{:<22} {:<16} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6}",
-        "slice", "head", "known", "pos", "prec", "recall", "F1", "macroF", "AUC", "alone", "rejP", "apprP"
+        "slice",
+        "head",
+        "known",
+        "pos",
+        "prec",
+        "recall",
+        "F1",
+        "macroF",
+        "AUC",
+        "alone",
+        "rejP",
+        "apprP"
     )
 }
 

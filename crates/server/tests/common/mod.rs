@@ -9,6 +9,7 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tribune_server::{App, ServerConfig};
 use tribune_store::Store;
+use tribune_store::testing::{TestDatabase, fresh_database};
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
@@ -16,8 +17,8 @@ pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub store: Store,
-    // Held so the database folder lives as long as the server.
-    _data: tempfile::TempDir,
+    // Held so the database lives as long as the server.
+    _database: TestDatabase,
 }
 
 impl TestServer {
@@ -31,8 +32,14 @@ impl TestServer {
     }
 
     pub async fn with_config(config: ServerConfig) -> TestServer {
-        let data = tempfile::tempdir().expect("temp dir");
-        let store = Store::open_dir(data.path()).await.expect("open store");
+        // Server-side errors show in a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
+        // SQLite, or PostgreSQL when the test run sets TRIBUNE_TEST_POSTGRES.
+        let database = fresh_database().await.expect("test database");
+        let store = Store::connect(&database.url).await.expect("open store");
         tribune_server::demo::seed_if_empty(&store, Some(ADMIN_PASSWORD))
             .await
             .expect("seed");
@@ -50,7 +57,7 @@ impl TestServer {
             base: format!("http://{addr}"),
             client,
             store,
-            _data: data,
+            _database: database,
         }
     }
 

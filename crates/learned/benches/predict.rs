@@ -1,0 +1,141 @@
+//! Cost of the learned stage per comment: features and prediction of every head, from the
+//! normalised text, its signal tokens and its language, as the engine calls it.
+//! `cargo bench -p tribune-learned --bench predict`; divan reports the time per comment.
+//!
+//! The model is the committed `models/tribune-learned.bin` when present (so the weight table
+//! has its real size and sparsity), else an untrained model of the default size. The texts are
+//! our own sentences of 100–200 chars in the six languages, lowercased as the normaliser
+//! leaves them, and the shared dev corpus (lowercased) when present beside the repository.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use divan::counter::ItemsCount;
+use tribune_learned::{FeatureConfig, HEAD_COUNT, Model};
+
+fn main() {
+    let m = model();
+    eprintln!(
+        "model: {} ({} non-zero buckets); dev corpus: {} texts",
+        if m.1 {
+            "models/tribune-learned.bin"
+        } else {
+            "untrained, default settings"
+        },
+        m.0.nonzero_buckets(),
+        dev().len()
+    );
+    divan::main();
+}
+
+const TYPICAL: &[(&str, &str)] = &[
+    (
+        "en",
+        "i have read this article twice and i still do not understand why the council waited three years before fixing the bridge on main street.",
+    ),
+    (
+        "en",
+        "you are a pathetic liar and everyone in this town knows it, go back to whatever hole you crawled out of before the election",
+    ),
+    (
+        "en",
+        "thanks for the clear explanation of the new budget, the part about school funding answered most of my questions.",
+    ),
+    (
+        "ar",
+        "شكرا على هذا التقرير المفصل عن ميزانية المياه، أتمنى أن تتابعوا الموضوع بعد تصويت البرلمان الأسبوع القادم",
+    ),
+    (
+        "ar",
+        "انت كذاب وحقير ولا تفهم شيئا في السياسة، اسكت أحسن لك قبل أن تفضح نفسك أمام الناس",
+    ),
+    (
+        "tr",
+        "bu haberi okudum ama belediyenin neden üç yıl boyunca köprüyü onarmadığını hâlâ anlamış değilim, açıklama bekliyoruz.",
+    ),
+    (
+        "tr",
+        "sen tam bir yalancısın ve bu şehirde herkes bunu biliyor, seçimden önce geldiğin yere geri dön artık",
+    ),
+    (
+        "fa",
+        "ممنون از گزارش دقیق شما درباره بودجه آب، امیدوارم بعد از رأی‌گیری مجلس هم این موضوع را پیگیری کنید",
+    ),
+    (
+        "ckb",
+        "سوپاس بۆ ئەم ڕاپۆرتە وردە لەسەر بودجەی ئاو، هیوادارم دوای دەنگدانی پەرلەمان بەدواداچوونی بۆ بکەن",
+    ),
+    (
+        "kmr",
+        "spas ji bo vê nûçeya hûrgilî li ser budceya avê, hêvîdar im hûn piştî dengdana parlamentoyê jî bişopînin",
+    ),
+];
+
+fn model() -> &'static (Model, bool) {
+    static MODEL: OnceLock<(Model, bool)> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/tribune-learned.bin");
+        if let Some(m) = std::fs::read(path)
+            .ok()
+            .and_then(|b| Model::from_bytes(&b).ok())
+        {
+            return (m, true);
+        }
+        let config = FeatureConfig::default();
+        // A fixed pseudo-random weight per bucket and head, so every lookup touches memory.
+        let weights: Vec<f32> = (0..config.buckets() * HEAD_COUNT)
+            .map(|k| {
+                ((k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as f32 / 16_777_216.0 - 0.5
+            })
+            .collect();
+        let m = Model::quantize(config, &weights, [0.0; HEAD_COUNT])
+            .expect("default settings are valid");
+        (m, false)
+    })
+}
+
+fn dev() -> &'static Vec<(String, String)> {
+    static DEV: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    DEV.get_or_init(|| {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/corpus/dev.jsonl");
+        std::fs::read_to_string(path)
+            .map(|s| {
+                s.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .filter_map(|v| {
+                        let text = v.get("text")?.as_str()?.to_lowercase();
+                        let lang = v.get("lang")?.as_str()?.to_owned();
+                        Some((text, lang))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+#[divan::bench]
+fn typical_comments(bencher: divan::Bencher) {
+    let (m, _) = model();
+    let signals = vec!["lex:insult:flag".to_owned()];
+    bencher.counter(ItemsCount::new(TYPICAL.len())).bench(|| {
+        for (lang, text) in TYPICAL {
+            divan::black_box(m.score_in(divan::black_box(text), &signals, Some(lang)));
+        }
+    });
+}
+
+#[divan::bench]
+fn dev_corpus(bencher: divan::Bencher) {
+    let (m, _) = model();
+    let texts = dev();
+    if texts.is_empty() {
+        eprintln!("skipped: no shared dev corpus beside the repository");
+        return;
+    }
+    bencher.counter(ItemsCount::new(texts.len())).bench(|| {
+        for (text, lang) in texts {
+            divan::black_box(m.score_in(divan::black_box(text), &[], Some(lang)));
+        }
+    });
+}

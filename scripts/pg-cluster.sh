@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster on loopback for tests and benchmarks; never the machine's own.
+#   source scripts/pg-cluster.sh; pg_cluster_start PORT   -> exports TRIBUNE_TEST_POSTGRES
+#   pg_cluster_stop
+# Installs Debian's PostgreSQL server when it is missing (as root).
+
+pg_bin_dir() {
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$dir" ] || [ ! -x "$dir/initdb" ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            echo "== installing PostgreSQL (apt-get)" >&2
+            apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+            dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+        fi
+    fi
+    [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+pg_cluster_start() {
+    local port=${1:-55432} bin
+    bin=$(pg_bin_dir) || { echo "PostgreSQL is not available" >&2; return 1; }
+    PG_CLUSTER_DIR=$(mktemp -d /tmp/tribune-pg.XXXXXX)
+    PG_CLUSTER_BIN=$bin
+    local run=()
+    if [ "$(id -u)" = 0 ]; then
+        # initdb refuses to run as root: the cluster belongs to the postgres user.
+        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+        chown postgres "$PG_CLUSTER_DIR"
+        run=(runuser -u postgres --)
+    fi
+    PG_CLUSTER_RUN=("${run[@]}")
+    "${run[@]}" "$bin/initdb" -D "$PG_CLUSTER_DIR/data" -A trust -U postgres --no-sync >/dev/null
+    "${run[@]}" "$bin/pg_ctl" -w -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/log" \
+        -o "-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" start >/dev/null
+    export TRIBUNE_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
+    export PG_CLUSTER_DIR PG_CLUSTER_BIN
+}
+
+pg_cluster_stop() {
+    [ -n "${PG_CLUSTER_DIR:-}" ] || return 0
+    "${PG_CLUSTER_RUN[@]}" "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PG_CLUSTER_DIR"
+    PG_CLUSTER_DIR=
+}
