@@ -29,17 +29,21 @@ pg_cluster_start() {
         chown postgres "$PG_CLUSTER_DIR"
         run=(runuser -u postgres --)
     fi
-    PG_CLUSTER_RUN=("${run[@]}")
     "${run[@]}" "$bin/initdb" -D "$PG_CLUSTER_DIR/data" -A trust -U postgres --no-sync >/dev/null
-    "${run[@]}" "$bin/pg_ctl" -w -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/log" \
-        -o "-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" start >/dev/null
+    local pg_ctl="${run[*]} $bin/pg_ctl -w -D $PG_CLUSTER_DIR/data"
+    local options="-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
+    # The commands that stop and start this cluster again, for the failover test.
+    export TRIBUNE_TEST_PG_STOP="$pg_ctl -m fast stop"
+    export TRIBUNE_TEST_PG_START="$pg_ctl -l $PG_CLUSTER_DIR/log -o '$options' start"
+    bash -c "$TRIBUNE_TEST_PG_START" >/dev/null
     export TRIBUNE_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
     export PG_CLUSTER_DIR PG_CLUSTER_BIN
 }
 
 pg_cluster_stop() {
     [ -n "${PG_CLUSTER_DIR:-}" ] || return 0
-    "${PG_CLUSTER_RUN[@]}" "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" -m fast stop >/dev/null 2>&1 || true
+    bash -c "$TRIBUNE_TEST_PG_STOP" >/dev/null 2>&1 || true
     rm -rf "$PG_CLUSTER_DIR"
     PG_CLUSTER_DIR=
+    unset TRIBUNE_TEST_POSTGRES TRIBUNE_TEST_PG_STOP TRIBUNE_TEST_PG_START
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, as a newcomer and CI run it: formatting, lints, then every test of every
-# crate (debug build). Tests that need ../shared/data skip with a printed reason when it is absent.
+# The whole test suite, as a newcomer and CI run it: formatting, lints, every test of every
+# crate on SQLite, then the storage, HTTP and multi-node tests again on a throwaway PostgreSQL
+# cluster (installed with apt-get when missing). Tests that need ../shared/data skip with a
+# printed reason when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +20,12 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test"
+echo "== cargo test (SQLite)"
 cargo test --workspace --locked
+
+echo "== cargo test (PostgreSQL)"
+source scripts/pg-cluster.sh
+pg_cluster_start "${TRIBUNE_TEST_PG_PORT:-55432}"
+trap pg_cluster_stop EXIT
+cargo test --locked -p tribune-store -p tribune-server -p tribune --test invariants --test api \
+    --test pages --test multinode --test failover

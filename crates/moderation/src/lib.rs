@@ -38,6 +38,7 @@ mod engine;
 pub mod eval;
 mod fasthash;
 mod lang;
+mod learned;
 mod lexicon;
 mod normalize;
 mod policy;
@@ -47,7 +48,9 @@ mod verdict;
 
 pub use engine::{ENGINE_VERSION, LearningInput, learning_input, moderate, moderate_with_index};
 pub use lang::{Language, detect as detect_language};
-pub use policy::{DEFAULT_POLICY_TOML, Policy, PolicyError, Thresholds};
+pub use policy::{
+    ApproveGate, DEFAULT_POLICY_TOML, LearnedPolicy, Policy, PolicyError, Thresholds,
+};
 pub use relevance::ArticleIndex;
 pub use verdict::{Article, Category, Comment, Decision, Evidence, ParseCategoryError, Verdict};
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
+use tribune_learned::Head;
 
 use crate::Category;
 use crate::lang::Language;
@@ -55,6 +56,45 @@ struct RawPolicy {
     thresholds: BTreeMap<String, BTreeMap<String, RawThreshold>>,
     #[serde(default)]
     lexicon: Vec<RawLexicon>,
+    learned: Option<RawLearned>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLearned {
+    enabled: Option<bool>,
+    heads: Option<Vec<String>>,
+    auto_reject: Option<Vec<String>>,
+    review_at: Option<f32>,
+    approve_gate: Option<ApproveGate>,
+}
+
+/// What a comment the lexicon stage finds clean needs from the learned stage before it is
+/// approved without a human (policy key `learned.approve_gate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApproveGate {
+    /// No learned head at or above `learned.review_at` (the learned stage vetoes only what it
+    /// finds likely violating).
+    NotFlagged,
+    /// `offensive` and `identity_abuse` under the model's 99%-precision approve thresholds
+    /// (measured on dev tweets: few news comments pass).
+    Confident,
+}
+
+/// How the policy uses the learned classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedPolicy {
+    /// Whether the learned stage runs at all.
+    pub enabled: bool,
+    /// Heads whose scores may send a comment to review (and, in `auto_reject`, reject it).
+    pub heads: Vec<Head>,
+    /// Heads that may reject alone, at the model's 99%-precision reject threshold for the
+    /// comment's language, where the model measured one on dev texts of that language.
+    pub auto_reject: Vec<Head>,
+    /// A learned score at or above this sends the comment to review.
+    pub review_at: f32,
+    pub approve_gate: ApproveGate,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +124,7 @@ struct Inner {
     thresholds: BTreeMap<(Option<Language>, Category), Thresholds>,
     lexicon: Lexicon,
     promo: PromoPatterns,
+    learned: LearnedPolicy,
 }
 
 /// A moderation policy. Cheap to clone (the compiled lexicons are shared), `Send + Sync`.
@@ -223,6 +264,11 @@ impl Policy {
             }
         }
 
+        let learned = learned_policy(
+            raw.learned.as_ref(),
+            defaults.as_ref().and_then(|d| d.learned.as_ref()),
+        )?;
+
         let mut extra = Vec::new();
         for (i, l) in raw.lexicon.iter().enumerate() {
             let key = format!("lexicon[{i}]");
@@ -259,6 +305,7 @@ impl Policy {
                 thresholds,
                 lexicon,
                 promo: PromoPatterns::default(),
+                learned,
             }),
             auto_approve,
         })
@@ -302,6 +349,11 @@ impl Policy {
         &self.inner.citation_domains
     }
 
+    /// How the learned classifier is used.
+    pub fn learned(&self) -> &LearnedPolicy {
+        &self.inner.learned
+    }
+
     pub(crate) fn block_weight(&self) -> f32 {
         self.inner.block_weight
     }
@@ -317,6 +369,59 @@ impl Policy {
     pub(crate) fn promo(&self) -> &PromoPatterns {
         &self.inner.promo
     }
+}
+
+/// The `[learned]` table: keys from the given policy, else from the default policy.
+fn learned_policy(
+    raw: Option<&RawLearned>,
+    defaults: Option<&RawLearned>,
+) -> Result<LearnedPolicy, PolicyError> {
+    fn pick<T: Clone>(
+        raw: Option<&RawLearned>,
+        defaults: Option<&RawLearned>,
+        f: fn(&RawLearned) -> Option<T>,
+    ) -> Option<T> {
+        raw.and_then(f).or_else(|| defaults.and_then(f))
+    }
+    let heads = |key: &str, names: Vec<String>| -> Result<Vec<Head>, PolicyError> {
+        names
+            .iter()
+            .map(|n| {
+                Head::from_name(n).ok_or_else(|| {
+                    key_err(
+                        key,
+                        format!(
+                            "unknown head {n:?} (expected offensive, profanity, vulgarity, threat, personal_attack, identity_abuse or promotion)"
+                        ),
+                    )
+                })
+            })
+            .collect()
+    };
+    let flagging = heads(
+        "learned.heads",
+        pick(raw, defaults, |r| r.heads.clone()).unwrap_or_default(),
+    )?;
+    let auto_reject = heads(
+        "learned.auto_reject",
+        pick(raw, defaults, |r| r.auto_reject.clone()).unwrap_or_default(),
+    )?;
+    if let Some(h) = auto_reject.iter().find(|h| !flagging.contains(h)) {
+        return Err(key_err(
+            "learned.auto_reject",
+            format!("{h} is not among learned.heads"),
+        ));
+    }
+    Ok(LearnedPolicy {
+        enabled: pick(raw, defaults, |r| r.enabled).unwrap_or(true),
+        heads: flagging,
+        auto_reject,
+        review_at: check_unit(
+            "learned.review_at",
+            pick(raw, defaults, |r| r.review_at).unwrap_or(0.7),
+        )?,
+        approve_gate: pick(raw, defaults, |r| r.approve_gate).unwrap_or(ApproveGate::NotFlagged),
+    })
 }
 
 #[cfg(test)]
@@ -371,6 +476,26 @@ mod tests {
         let e =
             Policy::from_toml_str("[thresholds.xx.profanity]\nreview = 0.5\n").expect_err("lang");
         assert!(e.to_string().contains("thresholds.xx"), "{e}");
+    }
+
+    #[test]
+    fn the_learned_table_is_read_and_checked() {
+        let p = Policy::default();
+        let l = p.learned();
+        assert!(l.enabled);
+        assert_eq!(l.auto_reject, [Head::Offensive, Head::IdentityAbuse]);
+        assert_eq!(l.approve_gate, ApproveGate::NotFlagged);
+        let off = Policy::from_toml_str("[learned]\nenabled = false\n").expect("valid");
+        assert!(!off.learned().enabled);
+        assert_eq!(off.learned().review_at, l.review_at);
+        let e = Policy::from_toml_str("[learned]\nauto_reject = [\"rude\"]\n")
+            .expect_err("unknown head");
+        assert!(e.to_string().contains("learned.auto_reject"), "{e}");
+        let e = Policy::from_toml_str("[learned]\nheads = [\"threat\"]\n")
+            .expect_err("auto_reject outside heads");
+        assert!(e.to_string().contains("offensive"), "{e}");
+        let e = Policy::from_toml_str("[learned]\napprove_gate = \"maybe\"\n").expect_err("gate");
+        assert!(e.to_string().contains("approve_gate"), "{e}");
     }
 
     #[test]

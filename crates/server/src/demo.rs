@@ -1,7 +1,7 @@
 //! Demo content for a fresh instance: two short articles of our own (one English, one Sorani
 //! so that right-to-left shows from the first start) and the first admin account.
 
-use tribune_store::{NewArticle, Role, Store};
+use tribune_store::{NewArticle, Role, Store, StoreError};
 
 use crate::{ServerError, create_user, parse_article_text, security::random_token};
 
@@ -35,15 +35,20 @@ pub async fn seed_if_empty(
         for (slug, lang, text) in DEMO_ARTICLES {
             let parsed =
                 parse_article_text(text).map_err(|e| ServerError::input("bad_demo_article", e))?;
-            store
+            let inserted = store
                 .insert_article(&NewArticle {
                     slug: slug.to_owned(),
                     title: parsed.title.clone(),
                     body: parsed.body(),
                     lang: lang.to_owned(),
                 })
-                .await?;
-            seeded.articles += 1;
+                .await;
+            match inserted {
+                Ok(_) => seeded.articles += 1,
+                // Another node starting at the same moment seeded it first.
+                Err(StoreError::DuplicateSlug(_)) => {}
+                Err(other) => return Err(other.into()),
+            }
         }
     }
     if store.count_users().await? == 0 {
@@ -55,7 +60,11 @@ pub async fn seed_if_empty(
                 generated
             }
         };
-        create_user(store, "admin", Role::Admin, &password).await?;
+        match create_user(store, "admin", Role::Admin, &password).await {
+            Ok(_) => {}
+            Err(ServerError::Conflict { .. }) => seeded.admin_password = None,
+            Err(other) => return Err(other),
+        }
     }
     Ok(seeded)
 }

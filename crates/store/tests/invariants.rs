@@ -267,3 +267,36 @@ async fn replies_store_their_parent() {
     let stored = store.insert_comment(&reply, None).await.expect("reply");
     assert_eq!(stored.comment.parent_id, Some(first));
 }
+
+#[tokio::test]
+async fn copy_into_moves_every_row_and_keeps_ids() {
+    let (source, first, _db) = store_with_comment().await;
+    let article_id = source.comment(first).await.expect("read").expect("exists").article_id;
+    let mut reply = new_comment(article_id, "a reply", Some("key"));
+    reply.parent_id = Some(first);
+    let reply = source.insert_comment(&reply, None).await.expect("reply").comment.id;
+    source
+        .record_decision(first, &decision(DecisionKind::Reject, Some("threat")), true)
+        .await
+        .expect("decide");
+    source.set_setting("auto_approve", "true").await.expect("setting");
+
+    let (target, _target_db) = fresh_store().await.expect("target");
+    let counts = source.copy_into(&target, |_, _, _| {}).await.expect("copy");
+    assert!(counts.iter().all(|c| c.source == c.target), "{counts:?}");
+    assert!(counts.iter().any(|c| c.table == "decisions" && c.target == 1));
+    let moved = target.comment(first).await.expect("read").expect("moved");
+    assert_eq!((moved.status, moved.category.as_deref()), (Status::Rejected, Some("threat")));
+    assert_eq!(target.comment(reply).await.expect("read").expect("moved").parent_id, Some(first));
+    assert_eq!(target.setting("auto_approve").await.expect("read").as_deref(), Some("true"));
+
+    // New rows in the target continue after the copied ids.
+    let next = target
+        .insert_comment(&new_comment(article_id, "after the move", None), None)
+        .await
+        .expect("insert");
+    assert!(next.comment.id > reply);
+
+    let again = source.copy_into(&target, |_, _, _| {}).await;
+    assert!(matches!(again, Err(StoreError::TargetNotEmpty(_))), "{again:?}");
+}
