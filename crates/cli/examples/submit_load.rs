@@ -28,7 +28,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     runtime.block_on(run(requests, concurrency, urls.to_vec()))
 }
 
-async fn run(requests: usize, concurrency: usize, urls: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(
+    requests: usize,
+    concurrency: usize,
+    urls: Vec<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let client = reqwest::Client::new();
     let run_id = std::process::id();
     let started = Instant::now();
@@ -70,7 +74,10 @@ async fn run(requests: usize, concurrency: usize, urls: Vec<String>) -> Result<(
     latencies.sort();
     let percentile = |p: f64| {
         let index = ((latencies.len() as f64 - 1.0) * p).round() as usize;
-        latencies.get(index).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(f64::NAN)
+        latencies
+            .get(index)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(f64::NAN)
     };
     println!(
         "nodes={} requests={requests} concurrency={concurrency} accepted={} failed={failures} \

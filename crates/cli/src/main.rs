@@ -59,7 +59,9 @@ fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
             match credentials.split_once(':') {
-                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                Some((user, _password)) => {
+                    format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+                }
                 None => url.to_owned(),
             }
         }
@@ -359,16 +361,25 @@ async fn migrate_data(from: &str, to: &str) -> anyhow::Result<()> {
             progress.set_message(table.to_owned());
         })
         .await
-        .context("the copy stopped; the target may hold part of the data: empty it before trying again")?;
+        .context(
+            "the copy stopped; the target may hold part of the data: empty it before trying again",
+        )?;
     progress.finish_and_clear();
     let mut mismatched = 0;
     println!("{:<16} {:>10} {:>10}", "table", "source", "target");
     for count in &counts {
-        let mark = if count.source == count.target { "" } else { "  MISMATCH" };
+        let mark = if count.source == count.target {
+            ""
+        } else {
+            "  MISMATCH"
+        };
         if !mark.is_empty() {
             mismatched += 1;
         }
-        println!("{:<16} {:>10} {:>10}{mark}", count.table, count.source, count.target);
+        println!(
+            "{:<16} {:>10} {:>10}{mark}",
+            count.table, count.source, count.target
+        );
     }
     if mismatched > 0 {
         bail!("{mismatched} tables differ between source and target");

@@ -26,25 +26,44 @@ fn shell(variable: &str) -> Option<String> {
 }
 
 fn run(command: &str) {
-    let status = Command::new("bash").args(["-c", command]).status().expect("run shell command");
+    let status = Command::new("bash")
+        .args(["-c", command])
+        .status()
+        .expect("run shell command");
     assert!(status.success(), "{command} failed");
 }
 
 #[tokio::test]
 async fn a_database_restart_answers_503_then_recovers_without_losing_or_doubling_a_comment() {
-    let (Some(stop), Some(start)) = (shell("TRIBUNE_TEST_PG_STOP"), shell("TRIBUNE_TEST_PG_START")) else {
-        eprintln!("skipped: TRIBUNE_TEST_PG_STOP/START are not set (scripts/test.sh runs this with a cluster of its own)");
+    let (Some(stop), Some(start)) = (
+        shell("TRIBUNE_TEST_PG_STOP"),
+        shell("TRIBUNE_TEST_PG_START"),
+    ) else {
+        eprintln!(
+            "skipped: TRIBUNE_TEST_PG_STOP/START are not set (scripts/test.sh runs this with a cluster of its own)"
+        );
         return;
     };
     let database = fresh_database().await.expect("database");
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
-    let _node = Node(Command::new(env!("CARGO_BIN_EXE_tribune"))
-        .args(["serve", "--database", &database.url, "--listen", &format!("127.0.0.1:{port}")])
-        .env("TRIBUNE_ADMIN_PASSWORD", "admin-password-for-tests")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start node"));
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let _node = Node(
+        Command::new(env!("CARGO_BIN_EXE_tribune"))
+            .args([
+                "serve",
+                "--database",
+                &database.url,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("TRIBUNE_ADMIN_PASSWORD", "admin-password-for-tests")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node"),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let client = Client::new();
     let submit = |key: &'static str| {
@@ -68,7 +87,10 @@ async fn a_database_restart_answers_503_then_recovers_without_losing_or_doubling
     };
     let ready = Instant::now();
     while submit("before-restart").await.0 != StatusCode::ACCEPTED {
-        assert!(ready.elapsed() < Duration::from_secs(15), "node did not start");
+        assert!(
+            ready.elapsed() < Duration::from_secs(15),
+            "node did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
@@ -86,14 +108,22 @@ async fn a_database_restart_answers_503_then_recovers_without_losing_or_doubling
             break body;
         }
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-        assert!(recovering.elapsed() < Duration::from_secs(30), "no recovery");
+        assert!(
+            recovering.elapsed() < Duration::from_secs(30),
+            "no recovery"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let (status, again) = submit("during-restart").await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    assert_eq!(first["id"], again["id"], "a retried submission is stored once");
+    assert_eq!(
+        first["id"], again["id"],
+        "a retried submission is stored once"
+    );
 
-    let store = tribune_store::Store::connect(&database.url).await.expect("connect");
+    let store = tribune_store::Store::connect(&database.url)
+        .await
+        .expect("connect");
     let counts = store.table_counts().await.expect("counts");
     assert!(counts.contains(&("comments", 2)), "{counts:?}");
 }

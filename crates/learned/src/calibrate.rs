@@ -325,8 +325,8 @@ pub const MIN_LANGUAGE_CLASS: usize = 40;
 /// `sources[k]` names the collection `dev[k]` comes from. One language may pool collections
 /// annotated to different standards (in English, a tweet set where most texts are offensive
 /// beside one where a third are): the best threshold maximises the mean of the collections'
-/// macro-F1, so the largest collection does not set it alone. The auto-decision thresholds
-/// are measured on the pooled texts.
+/// macro-F1, so the largest collection does not set it alone; an auto-decision threshold must
+/// reach the target precision in each collection on its own.
 pub fn calibrate_languages(
     model: &mut Model,
     dev: &[Example],
@@ -364,12 +364,46 @@ pub fn calibrate_languages(
                 m.iter().map(|&(x, y)| (calibration.apply(x), y)).collect();
             let mut thresholds = choose_thresholds(&scored, targets);
             thresholds.best_f1 = best_mean_macro_f1(&scored, &groups);
+            (thresholds.reject, thresholds.approve) = strictest_by_group(&scored, &groups, targets);
             if model.set_language(code, h, calibration, thresholds).is_ok() {
                 set.push((code.clone(), h));
             }
         }
     }
     set
+}
+
+/// Auto-decision thresholds that reach the target precision in every group on its own: the
+/// highest of the groups' reject thresholds and the lowest of their approve thresholds, and
+/// none when some group has positives (negatives) but no threshold reaches it.
+fn strictest_by_group(
+    scored: &[(f32, bool)],
+    groups: &[&str],
+    targets: &ThresholdTargets,
+) -> (Option<f32>, Option<f32>) {
+    let mut names: Vec<&str> = groups.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    let (mut reject, mut approve) = (Some(f32::MIN), Some(f32::MAX));
+    for name in names {
+        let own: Vec<(f32, bool)> = scored
+            .iter()
+            .zip(groups)
+            .filter(|(_, g)| **g == name)
+            .map(|(p, _)| *p)
+            .collect();
+        let t = choose_thresholds(&own, targets);
+        if own.iter().any(|p| p.1) {
+            reject = reject.zip(t.reject).map(|(a, b)| a.max(b));
+        }
+        if own.iter().any(|p| !p.1) {
+            approve = approve.zip(t.approve).map(|(a, b)| a.min(b));
+        }
+    }
+    (
+        reject.filter(|&t| t > f32::MIN),
+        approve.filter(|&t| t < f32::MAX),
+    )
 }
 
 /// The threshold that maximises the mean over groups of macro-F1 (among at most 1000

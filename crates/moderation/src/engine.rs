@@ -771,33 +771,39 @@ mod tests {
     }
 
     #[test]
-    fn the_learned_stage_rejects_what_the_lists_only_flag() {
-        let text = "you are a pathetic worthless clown and everybody laughs at you";
-        let v = decide(text, "en", &Policy::default());
+    fn the_learned_stage_rejects_what_the_lists_miss() {
+        // No Turkish list entry matches; the model is confident (Turkish has a reject
+        // threshold measured on dev).
+        let text = "hepiniz hainsiniz, pislik herifler";
+        let v = decide(text, "tr", &Policy::default());
         assert_eq!(v.decision, Decision::Reject, "{:?}", v.reasons);
-        assert_eq!(v.category, Some(Category::PersonalAttack));
+        assert!(v.category.is_some());
         assert!(
             v.reasons
                 .iter()
-                .any(|r| r.contains("personal_attack: learned model: offensive"))
+                .any(|r| r.contains("learned model: offensive")),
+            "{:?}",
+            v.reasons
         );
         // Evidence: words of the original text the model leaned on.
-        for e in v
+        let learned: Vec<&Evidence> = v
             .evidence
             .iter()
             .filter(|e| e.reason.contains("learned model"))
-        {
+            .collect();
+        assert!(!learned.is_empty());
+        for e in learned {
             assert_eq!(&text[e.start..e.end], e.text);
         }
         let off = Policy::from_toml_str("[learned]\nenabled = false\n").expect("valid");
-        assert_eq!(decide(text, "en", &off).decision, Decision::Review);
+        assert_eq!(decide(text, "tr", &off).decision, Decision::Review);
     }
 
     #[test]
     fn the_learned_stage_never_rejects_quoted_speech_or_kurdish_alone() {
         let v = decide(
-            "Calling the minister 'a pathetic worthless clown' is disgusting.",
-            "en",
+            "Yazar onlara 'hepiniz hainsiniz, pislik herifler' dedi, bu çok ayıp.",
+            "tr",
             &Policy::default(),
         );
         assert_ne!(v.decision, Decision::Reject, "{:?}", v.reasons);

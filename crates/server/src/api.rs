@@ -146,7 +146,10 @@ async fn submit_comment(
 ) -> ApiResult<Response> {
     let idempotency_key = match headers.get("idempotency-key") {
         Some(value) => Some(value.to_str().map_err(|_| {
-            ApiError::bad_request("bad_idempotency_key", "the Idempotency-Key header is not plain text")
+            ApiError::bad_request(
+                "bad_idempotency_key",
+                "the Idempotency-Key header is not plain text",
+            )
         })?),
         None => None,
     };

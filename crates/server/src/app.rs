@@ -127,9 +127,18 @@ impl App {
 
     /// Counts one request of `action` from `client` against a per-minute limit shared by every
     /// node (the counter lives in the database).
-    async fn rate_limit(&self, action: &str, client: IpAddr, per_minute: u32) -> Result<(), ServerError> {
+    async fn rate_limit(
+        &self,
+        action: &str,
+        client: IpAddr,
+        per_minute: u32,
+    ) -> Result<(), ServerError> {
         let key = format!("{action}:{client}");
-        if self.store.count_event(&key, i64::from(per_minute), 60_000).await? {
+        if self
+            .store
+            .count_event(&key, i64::from(per_minute), 60_000)
+            .await?
+        {
             Ok(())
         } else {
             Err(ServerError::RateLimited)
@@ -231,7 +240,10 @@ impl App {
             return Ok(comment);
         }
         if self.store.comment(id).await?.is_none() {
-            return Err(ServerError::not_found("unknown_comment", format!("no comment {id}")));
+            return Err(ServerError::not_found(
+                "unknown_comment",
+                format!("no comment {id}"),
+            ));
         }
         Err(ServerError::Forbidden {
             code: "bad_token",
@@ -289,12 +301,21 @@ impl App {
         minutes: i64,
     ) -> Result<Vec<tribune_store::QueueItem>, ServerError> {
         if !(1..=100).contains(&limit) {
-            return Err(ServerError::input("bad_limit", "claim between 1 and 100 comments at once"));
+            return Err(ServerError::input(
+                "bad_limit",
+                "claim between 1 and 100 comments at once",
+            ));
         }
         if !(1..=240).contains(&minutes) {
-            return Err(ServerError::input("bad_minutes", "a claim lasts between 1 and 240 minutes"));
+            return Err(ServerError::input(
+                "bad_minutes",
+                "a claim lasts between 1 and 240 minutes",
+            ));
         }
-        Ok(self.store.claim(moderator.id, limit, minutes * 60_000).await?)
+        Ok(self
+            .store
+            .claim(moderator.id, limit, minutes * 60_000)
+            .await?)
     }
 
     /// A moderator's decision on a comment, appended to its history. Unless `overturn` is set,
@@ -402,7 +423,9 @@ fn engine_decision(verdict: &Verdict) -> Result<NewDecision, ServerError> {
 /// Accepts a client's idempotency key: 1 to 128 letters, digits, '-' or '_' (a UUID fits).
 fn validate_idempotency_key(key: &str) -> Result<&str, ServerError> {
     let valid = (1..=128).contains(&key.len())
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if valid {
         Ok(key)
     } else {

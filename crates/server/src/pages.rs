@@ -434,7 +434,10 @@ async fn post_comment(
         parent_id,
     };
     let submission = Some(form.submission.as_str()).filter(|key| !key.is_empty());
-    match app.submit_comment(&slug, input, submission, client.ip()).await {
+    match app
+        .submit_comment(&slug, input, submission, client.ip())
+        .await
+    {
         Ok(submitted) => Ok(Redirect::to(&format!(
             "/comments/{}?token={}",
             submitted.comment.id, submitted.token

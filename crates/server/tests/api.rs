@@ -133,9 +133,16 @@ async fn a_rejection_names_its_guideline_and_the_history_keeps_every_decision() 
     let (status, body) = server
         .post_json(&path, &json!({ "decision": "approve" }), Some(&admin))
         .await;
-    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "already_decided"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "already_decided")
+    );
     let (status, _) = server
-        .post_json(&path, &json!({ "decision": "approve", "overturn": true }), Some(&admin))
+        .post_json(
+            &path,
+            &json!({ "decision": "approve", "overturn": true }),
+            Some(&admin),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, history) = server
@@ -557,8 +564,15 @@ async fn a_retried_submission_with_the_same_idempotency_key_is_stored_once() {
             .send()
             .await
             .expect("POST");
-        let replayed = response.headers()["idempotent-replayed"].to_str().unwrap_or("").to_owned();
-        (response.status(), replayed, response.json::<serde_json::Value>().await.expect("JSON"))
+        let replayed = response.headers()["idempotent-replayed"]
+            .to_str()
+            .unwrap_or("")
+            .to_owned();
+        (
+            response.status(),
+            replayed,
+            response.json::<serde_json::Value>().await.expect("JSON"),
+        )
     };
     let (status, replayed, first) = send().await;
     assert_eq!((status, replayed.as_str()), (StatusCode::ACCEPTED, "false"));
@@ -567,15 +581,25 @@ async fn a_retried_submission_with_the_same_idempotency_key_is_stored_once() {
     assert_eq!(first["id"], again["id"]);
     // Both tokens follow the one comment.
     for body in [&first, &again] {
-        let path = format!("/api/v1/comments/{}?token={}", body["id"], body["token"].as_str().expect("token"));
+        let path = format!(
+            "/api/v1/comments/{}?token={}",
+            body["id"],
+            body["token"].as_str().expect("token")
+        );
         assert_eq!(server.get_json(&path, None).await.0, StatusCode::OK);
     }
     let admin = server.login("admin", ADMIN_PASSWORD).await;
-    let (_, queue) = server.get_json("/api/v1/moderation/queue", Some(&admin)).await;
+    let (_, queue) = server
+        .get_json("/api/v1/moderation/queue", Some(&admin))
+        .await;
     assert_eq!(queue["comments"].as_array().map(Vec::len), Some(1));
 
     let (status, body) = server
-        .post_json("/api/v1/articles/cycle-lanes/comments", &json!({ "author_name": "R", "body": "x" }), None)
+        .post_json(
+            "/api/v1/articles/cycle-lanes/comments",
+            &json!({ "author_name": "R", "body": "x" }),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let response = server
@@ -593,29 +617,67 @@ async fn a_retried_submission_with_the_same_idempotency_key_is_stored_once() {
 async fn moderators_claim_disjoint_work_and_a_decided_comment_cannot_be_decided_twice() {
     let server = TestServer::start().await;
     for n in 0..6 {
-        server.comment("cycle-lanes", &format!("{CLEAN} ({n})")).await;
+        server
+            .comment("cycle-lanes", &format!("{CLEAN} ({n})"))
+            .await;
     }
     for name in ["ana", "ben"] {
-        tribune_server::create_user(&server.store, name, tribune_store::Role::Moderator, "moderator-password")
-            .await
-            .expect("moderator");
+        tribune_server::create_user(
+            &server.store,
+            name,
+            tribune_store::Role::Moderator,
+            "moderator-password",
+        )
+        .await
+        .expect("moderator");
     }
     let ana = server.login("ana", "moderator-password").await;
     let ben = server.login("ben", "moderator-password").await;
-    let (status, ana_claim) = server.post_json("/api/v1/moderation/claim", &json!({ "limit": 4 }), Some(&ana)).await;
+    let (status, ana_claim) = server
+        .post_json(
+            "/api/v1/moderation/claim",
+            &json!({ "limit": 4 }),
+            Some(&ana),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{ana_claim}");
-    let (_, ben_claim) = server.post_json("/api/v1/moderation/claim", &json!({ "limit": 4 }), Some(&ben)).await;
+    let (_, ben_claim) = server
+        .post_json(
+            "/api/v1/moderation/claim",
+            &json!({ "limit": 4 }),
+            Some(&ben),
+        )
+        .await;
     let ids = |v: &serde_json::Value| -> Vec<i64> {
-        v["comments"].as_array().expect("comments").iter().filter_map(|c| c["id"].as_i64()).collect()
+        v["comments"]
+            .as_array()
+            .expect("comments")
+            .iter()
+            .filter_map(|c| c["id"].as_i64())
+            .collect()
     };
     let (ana_ids, ben_ids) = (ids(&ana_claim), ids(&ben_claim));
     assert_eq!((ana_ids.len(), ben_ids.len()), (4, 2));
     assert!(ana_ids.iter().all(|id| !ben_ids.contains(id)));
-    let (_, ben_queue) = server.get_json("/api/v1/moderation/queue", Some(&ben)).await;
-    assert!(ids(&ben_queue).iter().all(|id| !ana_ids.contains(id)), "ana's claims are hidden from ben");
+    let (_, ben_queue) = server
+        .get_json("/api/v1/moderation/queue", Some(&ben))
+        .await;
+    assert!(
+        ids(&ben_queue).iter().all(|id| !ana_ids.contains(id)),
+        "ana's claims are hidden from ben"
+    );
 
-    let (status, body) = server.post_json("/api/v1/moderation/claim", &json!({ "limit": 0 }), Some(&ana)).await;
-    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "bad_limit"));
+    let (status, body) = server
+        .post_json(
+            "/api/v1/moderation/claim",
+            &json!({ "limit": 0 }),
+            Some(&ana),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_limit")
+    );
 
     let path = format!("/api/v1/moderation/comments/{}/decision", ana_ids[0]);
     let approve = json!({ "decision": "approve" });
@@ -626,5 +688,9 @@ async fn moderators_claim_disjoint_work_and_a_decided_comment_cannot_be_decided_
     );
     let mut statuses = [first.0, second.0];
     statuses.sort();
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{first:?} {second:?}");
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{first:?} {second:?}"
+    );
 }

@@ -30,19 +30,42 @@ const TABLES: [Table; 7] = [
     Table {
         name: "articles",
         key: "id",
-        columns: &[("id", Int), ("slug", Text), ("title", Text), ("body", Text), ("lang", Text), ("comments_open", Int), ("created_at", Int)],
+        columns: &[
+            ("id", Int),
+            ("slug", Text),
+            ("title", Text),
+            ("body", Text),
+            ("lang", Text),
+            ("comments_open", Int),
+            ("created_at", Int),
+        ],
         serial_id: true,
     },
     Table {
         name: "users",
         key: "id",
-        columns: &[("id", Int), ("username", Text), ("password_hash", Text), ("role", Text), ("created_at", Int)],
+        columns: &[
+            ("id", Int),
+            ("username", Text),
+            ("password_hash", Text),
+            ("role", Text),
+            ("created_at", Int),
+        ],
         serial_id: true,
     },
     Table {
         name: "comments",
         key: "id",
-        columns: &[("id", Int), ("article_id", Int), ("parent_id", Int), ("author_name", Text), ("author_email", Text), ("body", Text), ("idempotency_key", Text), ("created_at", Int)],
+        columns: &[
+            ("id", Int),
+            ("article_id", Int),
+            ("parent_id", Int),
+            ("author_name", Text),
+            ("author_email", Text),
+            ("body", Text),
+            ("idempotency_key", Text),
+            ("created_at", Int),
+        ],
         serial_id: true,
     },
     Table {
@@ -54,13 +77,30 @@ const TABLES: [Table; 7] = [
     Table {
         name: "decisions",
         key: "id",
-        columns: &[("id", Int), ("comment_id", Int), ("decision", Text), ("category", Text), ("actor_kind", Text), ("actor", Text), ("note", Text), ("risk", Real), ("verdict", Text), ("created_at", Int)],
+        columns: &[
+            ("id", Int),
+            ("comment_id", Int),
+            ("decision", Text),
+            ("category", Text),
+            ("actor_kind", Text),
+            ("actor", Text),
+            ("note", Text),
+            ("risk", Real),
+            ("verdict", Text),
+            ("created_at", Int),
+        ],
         serial_id: true,
     },
     Table {
         name: "sessions",
         key: "token_hash",
-        columns: &[("token_hash", Text), ("user_id", Int), ("csrf_token", Text), ("created_at", Int), ("expires_at", Int)],
+        columns: &[
+            ("token_hash", Text),
+            ("user_id", Int),
+            ("csrf_token", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+        ],
         serial_id: false,
     },
     Table {
@@ -93,7 +133,9 @@ impl Store {
         let mut counts = Vec::new();
         for table in &TABLES {
             let sql = format!("SELECT COUNT(*) AS n FROM {}", table.name);
-            let row = sqlx::query(AssertSqlSafe(sql)).fetch_one(self.pool()).await?;
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .fetch_one(self.pool())
+                .await?;
             counts.push((table.name, row.try_get("n")?));
         }
         Ok(counts)
@@ -208,7 +250,9 @@ impl Store {
                      COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
                     table.name
                 );
-                sqlx::query(AssertSqlSafe(sql)).execute(target.pool()).await?;
+                sqlx::query(AssertSqlSafe(sql))
+                    .execute(target.pool())
+                    .await?;
             }
         }
         let target_counts = target.table_counts().await?;

@@ -25,11 +25,11 @@ mod store;
 #[doc(hidden)]
 pub mod testing;
 
+pub use copy::TableCount;
 pub use model::{
     Actor, Article, CommentRecord, DecisionKind, DecisionRecord, Inserted, NewArticle, NewComment,
     NewDecision, QueueItem, Role, Session, Status, User,
 };
-pub use copy::TableCount;
 pub use store::{Store, now_millis};
 
 /// The database behind a store.

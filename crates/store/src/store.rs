@@ -424,7 +424,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(row) = latest {
-                let status = row.try_get::<String, _>("decision")?.parse::<DecisionKind>()?.status();
+                let status = row
+                    .try_get::<String, _>("decision")?
+                    .parse::<DecisionKind>()?
+                    .status();
                 if status != Status::Pending {
                     return Err(StoreError::AlreadyDecided {
                         id: comment_id,
@@ -456,7 +459,12 @@ impl Store {
 
     // Accounts and sessions
 
-    pub async fn insert_user(&self, username: &str, password_hash: &str, role: Role) -> Result<User> {
+    pub async fn insert_user(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<User> {
         let created_at = now_millis();
         let row = sqlx::query(
             "INSERT INTO users (username, password_hash, role, created_at) \

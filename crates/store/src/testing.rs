@@ -48,7 +48,10 @@ pub async fn fresh_database() -> Result<TestDatabase, StoreError> {
                 path: "a temporary folder".into(),
                 source,
             })?;
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("tribune.db").display());
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("tribune.db").display()
+            );
             Ok(TestDatabase {
                 url,
                 _dir: Some(dir),

@@ -12,7 +12,10 @@ fn new_comment(article_id: i64, body: &str, key: Option<&str>) -> NewComment {
         author_name: "Reader".into(),
         author_email: None,
         body: body.into(),
-        token_hash: format!("hash of a token for {body} {key:?} {}", tribune_store::now_millis()),
+        token_hash: format!(
+            "hash of a token for {body} {key:?} {}",
+            tribune_store::now_millis()
+        ),
         idempotency_key: key.map(str::to_owned),
     }
 }
@@ -133,7 +136,11 @@ async fn the_queue_puts_the_riskiest_first_then_the_oldest() {
     for risk in [0.2, 0.9, 0.2] {
         let stored = store
             .insert_comment(
-                &new_comment(comment.article_id, &format!("risk {risk} {}", ids.len()), None),
+                &new_comment(
+                    comment.article_id,
+                    &format!("risk {risk} {}", ids.len()),
+                    None,
+                ),
                 Some(&NewDecision {
                     decision: DecisionKind::Review,
                     category: None,
@@ -185,7 +192,12 @@ async fn duplicate_slugs_and_user_names_are_named_errors() {
 #[tokio::test]
 async fn a_retried_submission_with_the_same_key_is_stored_once() {
     let (store, first, _db) = store_with_comment().await;
-    let article_id = store.comment(first).await.expect("read").expect("exists").article_id;
+    let article_id = store
+        .comment(first)
+        .await
+        .expect("read")
+        .expect("exists")
+        .article_id;
     let once = store
         .insert_comment(&new_comment(article_id, "retried", Some("key-1")), None)
         .await
@@ -199,7 +211,10 @@ async fn a_retried_submission_with_the_same_key_is_stored_once() {
     assert_eq!(once.comment.id, again.comment.id);
     let counts = store.table_counts().await.expect("counts");
     assert!(counts.contains(&("comments", 2)), "{counts:?}");
-    assert!(counts.contains(&("comment_tokens", 3)), "both tokens work: {counts:?}");
+    assert!(
+        counts.contains(&("comment_tokens", 3)),
+        "both tokens work: {counts:?}"
+    );
 }
 
 #[tokio::test]
@@ -214,25 +229,53 @@ async fn of_two_decisions_on_a_pending_comment_exactly_one_wins() {
     let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
     assert_eq!(wins, 1, "{a:?} {b:?}");
     let loser = if a.is_err() { a } else { b };
-    assert!(matches!(loser, Err(StoreError::AlreadyDecided { .. })), "{loser:?}");
+    assert!(
+        matches!(loser, Err(StoreError::AlreadyDecided { .. })),
+        "{loser:?}"
+    );
     assert_eq!(store.decisions(id).await.expect("history").len(), 1);
 }
 
 #[tokio::test]
 async fn two_moderators_claiming_at_once_never_get_the_same_comment() {
     let (store, first, _db) = store_with_comment().await;
-    let article_id = store.comment(first).await.expect("read").expect("exists").article_id;
+    let article_id = store
+        .comment(first)
+        .await
+        .expect("read")
+        .expect("exists")
+        .article_id;
     for n in 0..9 {
         store
-            .insert_comment(&new_comment(article_id, &format!("comment {n}"), None), None)
+            .insert_comment(
+                &new_comment(article_id, &format!("comment {n}"), None),
+                None,
+            )
             .await
             .expect("insert");
     }
-    let alice = store.insert_user("alice", "h", tribune_store::Role::Moderator).await.expect("user");
-    let bob = store.insert_user("bob", "h", tribune_store::Role::Moderator).await.expect("user");
-    let (a, b) = tokio::join!(store.claim(alice.id, 4, 60_000), store.claim(bob.id, 4, 60_000));
-    let a: Vec<i64> = a.expect("alice claims").iter().map(|q| q.comment.id).collect();
-    let b: Vec<i64> = b.expect("bob claims").iter().map(|q| q.comment.id).collect();
+    let alice = store
+        .insert_user("alice", "h", tribune_store::Role::Moderator)
+        .await
+        .expect("user");
+    let bob = store
+        .insert_user("bob", "h", tribune_store::Role::Moderator)
+        .await
+        .expect("user");
+    let (a, b) = tokio::join!(
+        store.claim(alice.id, 4, 60_000),
+        store.claim(bob.id, 4, 60_000)
+    );
+    let a: Vec<i64> = a
+        .expect("alice claims")
+        .iter()
+        .map(|q| q.comment.id)
+        .collect();
+    let b: Vec<i64> = b
+        .expect("bob claims")
+        .iter()
+        .map(|q| q.comment.id)
+        .collect();
     assert_eq!((a.len(), b.len()), (4, 4));
     assert!(a.iter().all(|id| !b.contains(id)), "{a:?} {b:?}");
     // Each sees their own claims and unclaimed comments, never the other's.
@@ -250,18 +293,48 @@ async fn two_moderators_claiming_at_once_never_get_the_same_comment() {
 #[tokio::test]
 async fn rate_limit_counters_are_shared_through_the_database() {
     let (store, _, _db) = store_with_comment().await;
-    assert!(store.count_event("comment:127.0.0.1", 2, 60_000).await.expect("count"));
-    assert!(store.count_event("comment:127.0.0.1", 2, 60_000).await.expect("count"));
-    assert!(!store.count_event("comment:127.0.0.1", 2, 60_000).await.expect("count"));
-    assert!(store.count_event("comment:127.0.0.2", 2, 60_000).await.expect("count"));
+    assert!(
+        store
+            .count_event("comment:127.0.0.1", 2, 60_000)
+            .await
+            .expect("count")
+    );
+    assert!(
+        store
+            .count_event("comment:127.0.0.1", 2, 60_000)
+            .await
+            .expect("count")
+    );
+    assert!(
+        !store
+            .count_event("comment:127.0.0.1", 2, 60_000)
+            .await
+            .expect("count")
+    );
+    assert!(
+        store
+            .count_event("comment:127.0.0.2", 2, 60_000)
+            .await
+            .expect("count")
+    );
     // A window that has passed starts again.
-    assert!(store.count_event("comment:127.0.0.1", 2, 0).await.expect("count"));
+    assert!(
+        store
+            .count_event("comment:127.0.0.1", 2, 0)
+            .await
+            .expect("count")
+    );
 }
 
 #[tokio::test]
 async fn replies_store_their_parent() {
     let (store, first, _db) = store_with_comment().await;
-    let article_id = store.comment(first).await.expect("read").expect("exists").article_id;
+    let article_id = store
+        .comment(first)
+        .await
+        .expect("read")
+        .expect("exists")
+        .article_id;
     let mut reply = new_comment(article_id, "a reply", None);
     reply.parent_id = Some(first);
     let stored = store.insert_comment(&reply, None).await.expect("reply");
@@ -271,24 +344,59 @@ async fn replies_store_their_parent() {
 #[tokio::test]
 async fn copy_into_moves_every_row_and_keeps_ids() {
     let (source, first, _db) = store_with_comment().await;
-    let article_id = source.comment(first).await.expect("read").expect("exists").article_id;
+    let article_id = source
+        .comment(first)
+        .await
+        .expect("read")
+        .expect("exists")
+        .article_id;
     let mut reply = new_comment(article_id, "a reply", Some("key"));
     reply.parent_id = Some(first);
-    let reply = source.insert_comment(&reply, None).await.expect("reply").comment.id;
+    let reply = source
+        .insert_comment(&reply, None)
+        .await
+        .expect("reply")
+        .comment
+        .id;
     source
         .record_decision(first, &decision(DecisionKind::Reject, Some("threat")), true)
         .await
         .expect("decide");
-    source.set_setting("auto_approve", "true").await.expect("setting");
+    source
+        .set_setting("auto_approve", "true")
+        .await
+        .expect("setting");
 
     let (target, _target_db) = fresh_store().await.expect("target");
     let counts = source.copy_into(&target, |_, _, _| {}).await.expect("copy");
     assert!(counts.iter().all(|c| c.source == c.target), "{counts:?}");
-    assert!(counts.iter().any(|c| c.table == "decisions" && c.target == 1));
+    assert!(
+        counts
+            .iter()
+            .any(|c| c.table == "decisions" && c.target == 1)
+    );
     let moved = target.comment(first).await.expect("read").expect("moved");
-    assert_eq!((moved.status, moved.category.as_deref()), (Status::Rejected, Some("threat")));
-    assert_eq!(target.comment(reply).await.expect("read").expect("moved").parent_id, Some(first));
-    assert_eq!(target.setting("auto_approve").await.expect("read").as_deref(), Some("true"));
+    assert_eq!(
+        (moved.status, moved.category.as_deref()),
+        (Status::Rejected, Some("threat"))
+    );
+    assert_eq!(
+        target
+            .comment(reply)
+            .await
+            .expect("read")
+            .expect("moved")
+            .parent_id,
+        Some(first)
+    );
+    assert_eq!(
+        target
+            .setting("auto_approve")
+            .await
+            .expect("read")
+            .as_deref(),
+        Some("true")
+    );
 
     // New rows in the target continue after the copied ids.
     let next = target
@@ -298,5 +406,8 @@ async fn copy_into_moves_every_row_and_keeps_ids() {
     assert!(next.comment.id > reply);
 
     let again = source.copy_into(&target, |_, _, _| {}).await;
-    assert!(matches!(again, Err(StoreError::TargetNotEmpty(_))), "{again:?}");
+    assert!(
+        matches!(again, Err(StoreError::TargetNotEmpty(_))),
+        "{again:?}"
+    );
 }
