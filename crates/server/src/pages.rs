@@ -510,10 +510,8 @@ async fn comment_status_page(
     let comment = app.comment_for_author(id, &token).await?;
     let article = app
         .store
-        .articles()
+        .article_by_id(comment.article_id)
         .await?
-        .into_iter()
-        .find(|a| a.id == comment.article_id)
         .ok_or_else(|| ServerError::not_found("unknown_article", "the article is gone"))?;
     let page = CommentStatusPage {
         layout: visitor.layout(false),

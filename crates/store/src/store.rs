@@ -35,6 +35,8 @@ const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c
      c.body, c.created_at, d.decision, d.category, d.risk, d.verdict";
 const COMMENT_FROM: &str = "FROM comments c LEFT JOIN decisions d \
      ON d.id = (SELECT MAX(id) FROM decisions WHERE comment_id = c.id)";
+const ARTICLE_SELECT: &str =
+    "SELECT id, slug, title, body, lang, comments_open, created_at FROM articles";
 /// A comment waits for a person while it has no decision or the latest says `review`.
 const IS_PENDING: &str = "(d.decision IS NULL OR d.decision = 'review')";
 
@@ -129,34 +131,28 @@ impl Store {
 
     /// Every article, newest first.
     pub async fn articles(&self) -> Result<Vec<Article>> {
-        let rows = sqlx::query(
-            "SELECT id, slug, title, body, lang, comments_open, created_at FROM articles \
-             ORDER BY created_at DESC, id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!("{ARTICLE_SELECT} ORDER BY created_at DESC, id DESC");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(article_from_row).collect()
     }
 
     pub async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>> {
-        let row = sqlx::query(
-            "SELECT id, slug, title, body, lang, comments_open, created_at FROM articles \
-             WHERE slug = $1",
-        )
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = format!("{ARTICLE_SELECT} WHERE slug = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(article_from_row).transpose()
     }
 
     pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
-        let row = sqlx::query(
-            "SELECT id, slug, title, body, lang, comments_open, created_at FROM articles \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = format!("{ARTICLE_SELECT} WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(article_from_row).transpose()
     }
 

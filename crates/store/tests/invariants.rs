@@ -38,6 +38,11 @@ async fn store_with_comment() -> (Store, i64, TestDatabase) {
     (store, inserted.comment.id, db)
 }
 
+async fn article_of(store: &Store, comment_id: i64) -> i64 {
+    let comment = store.comment(comment_id).await.expect("read");
+    comment.expect("the comment exists").article_id
+}
+
 fn decision(kind: DecisionKind, category: Option<&str>) -> NewDecision {
     NewDecision {
         decision: kind,
@@ -192,12 +197,7 @@ async fn duplicate_slugs_and_user_names_are_named_errors() {
 #[tokio::test]
 async fn a_retried_submission_with_the_same_key_is_stored_once() {
     let (store, first, _db) = store_with_comment().await;
-    let article_id = store
-        .comment(first)
-        .await
-        .expect("read")
-        .expect("exists")
-        .article_id;
+    let article_id = article_of(&store, first).await;
     let once = store
         .insert_comment(&new_comment(article_id, "retried", Some("key-1")), None)
         .await
@@ -239,12 +239,7 @@ async fn of_two_decisions_on_a_pending_comment_exactly_one_wins() {
 #[tokio::test]
 async fn two_moderators_claiming_at_once_never_get_the_same_comment() {
     let (store, first, _db) = store_with_comment().await;
-    let article_id = store
-        .comment(first)
-        .await
-        .expect("read")
-        .expect("exists")
-        .article_id;
+    let article_id = article_of(&store, first).await;
     for n in 0..9 {
         store
             .insert_comment(
@@ -329,12 +324,7 @@ async fn rate_limit_counters_are_shared_through_the_database() {
 #[tokio::test]
 async fn replies_store_their_parent() {
     let (store, first, _db) = store_with_comment().await;
-    let article_id = store
-        .comment(first)
-        .await
-        .expect("read")
-        .expect("exists")
-        .article_id;
+    let article_id = article_of(&store, first).await;
     let mut reply = new_comment(article_id, "a reply", None);
     reply.parent_id = Some(first);
     let stored = store.insert_comment(&reply, None).await.expect("reply");
@@ -344,12 +334,7 @@ async fn replies_store_their_parent() {
 #[tokio::test]
 async fn copy_into_moves_every_row_and_keeps_ids() {
     let (source, first, _db) = store_with_comment().await;
-    let article_id = source
-        .comment(first)
-        .await
-        .expect("read")
-        .expect("exists")
-        .article_id;
+    let article_id = article_of(&source, first).await;
     let mut reply = new_comment(article_id, "a reply", Some("key"));
     reply.parent_id = Some(first);
     let reply = source
