@@ -14,6 +14,11 @@ static MODEL_BYTES: &[u8] = include_bytes!("../../../models/tribune-learned.bin"
 
 static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::from_bytes(MODEL_BYTES).ok());
 
+/// The bytes of the embedded model, for tools that report on it (`tribune eval`).
+pub fn model_bytes() -> &'static [u8] {
+    MODEL_BYTES
+}
+
 /// The embedded model, parsed on first use; `None` only if the committed file does not parse,
 /// which the test suite rules out (the stage is then off rather than the engine down).
 pub(crate) fn model() -> Option<&'static Model> {

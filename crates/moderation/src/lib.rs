@@ -48,6 +48,7 @@ mod verdict;
 
 pub use engine::{ENGINE_VERSION, LearningInput, learning_input, moderate, moderate_with_index};
 pub use lang::{Language, detect as detect_language};
+pub use learned::model_bytes as learned_model_bytes;
 pub use policy::{
     ApproveGate, DEFAULT_POLICY_TOML, LearnedPolicy, Policy, PolicyError, Thresholds,
 };
