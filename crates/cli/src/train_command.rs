@@ -34,15 +34,48 @@ pub struct TrainArgs {
     /// Features are hashed into 2^bits buckets (the file holds one byte per head per used bucket).
     #[arg(long, default_value_t = FeatureConfig::default().bits)]
     pub bits: u8,
+    /// Shortest character n-gram (in chars, counting the padding space around each word).
+    #[arg(long, default_value_t = FeatureConfig::default().char_min)]
+    pub char_min: u8,
+    /// Longest character n-gram.
+    #[arg(long, default_value_t = FeatureConfig::default().char_max)]
+    pub char_max: u8,
+    /// Weight of the character n-gram block.
+    #[arg(long, default_value_t = FeatureConfig::default().char_weight)]
+    pub char_weight: f32,
+    /// Weight of the word uni/bigram block.
+    #[arg(long, default_value_t = FeatureConfig::default().word_weight)]
+    pub word_weight: f32,
+    /// Weight of the signal block.
+    #[arg(long, default_value_t = FeatureConfig::default().signal_weight)]
+    pub signal_weight: f32,
+    /// Words only: adjacent word pairs are not features.
+    #[arg(long)]
+    pub no_word_bigrams: bool,
+    /// Do not hash words and word pairs a second time together with the text's language.
+    #[arg(long)]
+    pub no_language_copies: bool,
+    /// Hash character n-grams a second time together with the text's language too.
+    #[arg(long)]
+    pub char_language_copies: bool,
+    /// Only the first N chars of a text are read.
+    #[arg(long, value_name = "N", default_value_t = FeatureConfig::default().max_chars)]
+    pub max_chars: u32,
     /// AdaGrad base rate of the first epoch.
     #[arg(long, default_value_t = TrainConfig::default().learning_rate)]
     pub learning_rate: f32,
+    /// The base rate of epoch e (from 0) is learning_rate / (1 + rate_decay * e).
+    #[arg(long, default_value_t = TrainConfig::default().rate_decay)]
+    pub rate_decay: f32,
     /// L2 penalty.
     #[arg(long, default_value_t = TrainConfig::default().l2)]
     pub l2: f32,
     /// 0 weighs all examples alike, 1 balances each head's classes fully.
     #[arg(long, default_value_t = TrainConfig::default().class_weight_power)]
     pub class_weight_power: f32,
+    /// The model's weights are the mean of those after each of the last N epochs.
+    #[arg(long, value_name = "N", default_value_t = TrainConfig::default().average_last)]
+    pub average_last: u32,
 }
 
 fn progress_bar() -> ProgressBar {
@@ -71,15 +104,24 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         name,
         features: FeatureConfig {
             bits: args.bits,
-            ..FeatureConfig::default()
+            char_min: args.char_min,
+            char_max: args.char_max,
+            char_weight: args.char_weight,
+            word_weight: args.word_weight,
+            signal_weight: args.signal_weight,
+            word_bigrams: !args.no_word_bigrams,
+            max_chars: args.max_chars,
+            language_copies: !args.no_language_copies,
+            char_language_copies: args.char_language_copies,
         },
         train: TrainConfig {
             seed: args.seed,
             epochs: args.epochs,
             learning_rate: args.learning_rate,
+            rate_decay: args.rate_decay,
             l2: args.l2,
             class_weight_power: args.class_weight_power,
-            ..TrainConfig::default()
+            average_last: args.average_last,
         },
         ..TrainOptions::default()
     };

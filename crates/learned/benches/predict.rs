@@ -1,5 +1,6 @@
 //! Cost of the learned stage per comment: features and prediction of every head, from the
-//! normalised text, its signal tokens and its language, as the engine calls it.
+//! normalised text, its signal tokens and its language, as the engine calls it; and the cost
+//! of the evidence for a flagged comment, how much each of its words adds to a head.
 //! `cargo bench -p tribune-learned --bench predict`; divan reports the time per comment.
 //!
 //! The model is the committed `models/tribune-learned.bin` when present (so the weight table
@@ -11,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use divan::counter::ItemsCount;
-use tribune_learned::{FeatureConfig, HEAD_COUNT, Model};
+use tribune_learned::{FeatureConfig, HEAD_COUNT, Head, Model};
 
 fn main() {
     let m = model();
@@ -136,6 +137,22 @@ fn dev_corpus(bencher: divan::Bencher) {
     bencher.counter(ItemsCount::new(texts.len())).bench(|| {
         for (text, lang) in texts {
             divan::black_box(m.score_in(divan::black_box(text), &[], Some(lang)));
+        }
+    });
+}
+
+#[divan::bench]
+fn word_contributions(bencher: divan::Bencher) {
+    let (m, _) = model();
+    let signals = vec!["lex:insult:flag".to_owned()];
+    bencher.counter(ItemsCount::new(TYPICAL.len())).bench(|| {
+        for (lang, text) in TYPICAL {
+            divan::black_box(m.word_contributions(
+                divan::black_box(text),
+                &signals,
+                Some(lang),
+                Head::Offensive,
+            ));
         }
     });
 }

@@ -2,8 +2,8 @@
 //!
 //! One pass over the text ([`Featurizer::visit`]) yields every feature occurrence as a bucket
 //! of one of three blocks (character n-grams, words and word pairs, signals). Training
-//! collects them into a [`SparseVector`]; inference ([`crate::Model::score_in`]) adds up the
-//! weights as they come, so both see the same features by construction.
+//! collects them into a [`SparseVector`]; inference ([`crate::Model::score_in`]) adds up their
+//! weights without building it, so both see the same features by construction.
 //!
 //! Hashes work on Unicode scalar values, so a feature lands in the same bucket on every
 //! platform and in every build. An n-gram's hash extends the hash of the n-gram a char shorter
@@ -16,6 +16,8 @@
 //! (`w` the block's weight), so a repeated feature counts once per occurrence; the whole vector
 //! is then divided by `sqrt(Σ w²)` over the non-empty blocks. Both need no sorting or
 //! de-duplication, which is what keeps inference at a few microseconds per comment.
+
+use std::ops::Range;
 
 use crate::error::LearnedError;
 
@@ -254,76 +256,173 @@ pub struct Featurizer {
     shift: u32,
 }
 
-/// The state of one pass over a text: the hashes of the n-grams ending at the last char.
-struct Walk<'a, F> {
-    featurizer: &'a Featurizer,
-    emit: F,
-    /// `ring[n - 1]`: hash of the n-gram ending at the last char read in the current word.
-    ring: [u64; MAX_CHAR_N as usize],
-    /// Chars of the current padded word read so far; 0 when no word is open.
-    len: usize,
-    word: u64,
-    previous_word: Option<u64>,
-    char_seed: Option<u64>,
-    word_seed: Option<u64>,
-    chars_on: bool,
-    words_on: bool,
+/// Receives the feature occurrences of one pass over a text ([`Featurizer::walk`]), one
+/// method per kind, so that an implementation knows the block of each without looking it up.
+/// Within each block, occurrences come in text order.
+pub(crate) trait Sink {
+    /// Whether the character n-grams of each word must have arrived when its
+    /// [`Sink::word_end`] comes; otherwise they come in larger batches, which is faster.
+    const BY_WORD: bool = false;
+
+    /// Character n-grams, or their language copies.
+    fn char_grams(&mut self, buckets: &[u32]);
+
+    /// The bucket of a character n-gram that [`Sink::char_grams`] will bring: a sink that
+    /// reads memory for each may start loading it now, while the pass goes on.
+    #[inline(always)]
+    fn prefetch(&self, _bucket: u32) {}
+
+    /// A word, or its language copy.
+    fn word(&mut self, bucket: u32);
+
+    /// A pair of adjacent words, or its language copy: part of the word block.
+    #[inline(always)]
+    fn pair(&mut self, bucket: u32) {
+        self.word(bucket);
+    }
+
+    /// A signal token.
+    fn signal(&mut self, bucket: u32);
+
+    /// The word at this byte range of the text has ended: the word itself came since the
+    /// previous word ended, after its character n-grams where [`Sink::BY_WORD`] asks for
+    /// them; its pair with the previous word comes next.
+    #[inline(always)]
+    fn word_end(&mut self, _range: Range<usize>) {}
 }
 
-impl<F: FnMut(usize, u32)> Walk<'_, F> {
+/// Adapts `emit(block, bucket)` to a [`Sink`].
+struct Blocks<F>(F);
+
+impl<F: FnMut(usize, u32)> Sink for Blocks<F> {
     #[inline(always)]
-    fn emit(&mut self, block: usize, h: u64, seed: Option<u64>) {
-        (self.emit)(block, self.featurizer.bucket(h));
-        if let Some(s) = seed {
-            (self.emit)(block, self.featurizer.bucket(h ^ s));
+    fn char_grams(&mut self, buckets: &[u32]) {
+        for &b in buckets {
+            (self.0)(CHAR_BLOCK, b);
         }
     }
 
     #[inline(always)]
-    fn char(&mut self, c: u64) {
-        self.len += 1;
-        if !self.chars_on {
-            return;
-        }
-        let hi = usize::from(self.featurizer.config.char_max);
-        let lo = usize::from(self.featurizer.config.char_min);
-        let top = self.len.min(hi);
-        for n in (1..top).rev() {
+    fn word(&mut self, bucket: u32) {
+        (self.0)(WORD_BLOCK, bucket);
+    }
+
+    #[inline(always)]
+    fn signal(&mut self, bucket: u32) {
+        (self.0)(SIGNAL_BLOCK, bucket);
+    }
+}
+
+/// The bucket of a hash among `2^(64 - shift)`.
+#[inline(always)]
+fn bucket(h: u64, shift: u32) -> u32 {
+    // `shift` is at least 40, so the value fits in u32.
+    ((h ^ (h >> 31)).wrapping_mul(MIX) >> shift) as u32
+}
+
+/// Buckets of character n-grams queued before they go to the sink.
+const GRAM_BATCH: usize = 128;
+
+/// Letters of a word read before their character n-grams are made.
+const LETTER_CHUNK: usize = 64;
+
+/// The character n-grams of a text, for n-grams of at most `N` chars, queued in batches.
+#[derive(Clone, Copy)]
+struct Grams<const N: usize> {
+    /// `ring[n]`: hash of the `n + 1`-gram ending at the last char; meaningful for `n < len`.
+    ring: [u64; N],
+    /// Chars of the current padded word read so far.
+    len: usize,
+    /// `char_min - 1`: the index in `ring` of the shortest n-gram.
+    shortest: usize,
+    shift: u32,
+    seed: Option<u64>,
+    /// Buckets in the queue, always fewer than [`GRAM_BATCH`].
+    queued: usize,
+}
+
+/// The queue of [`Grams`], apart so that the compiler keeps the rest in registers.
+type Queue = [u32; GRAM_BATCH];
+
+impl<const N: usize> Grams<N> {
+    /// Reads one more char of the current padded word and queues the n-grams ending at it.
+    /// `WHOLE`: the word has at least `N` chars with this one, so every n-gram is kept.
+    #[inline(always)]
+    fn push<const WHOLE: bool, S: Sink>(&mut self, c: u64, queue: &mut Queue, sink: &mut S) {
+        for n in (1..N).rev() {
             self.ring[n] = step(self.ring[n - 1], c);
         }
         self.ring[0] = step(CHAR_BASIS, c);
-        for n in lo..=top {
-            self.emit(CHAR_BLOCK, self.ring[n - 1], self.char_seed);
+        self.len += 1;
+        // A constant trip count keeps the ring in registers. The mask only spares the bounds
+        // check.
+        for n in 0..N {
+            if n >= self.shortest && (WHOLE || n < self.len) {
+                let b = bucket(self.ring[n], self.shift);
+                sink.prefetch(b);
+                queue[self.queued % GRAM_BATCH] = b;
+                self.queued += 1;
+                if let Some(s) = self.seed {
+                    queue[self.queued % GRAM_BATCH] = bucket(self.ring[n] ^ s, self.shift);
+                    self.queued += 1;
+                }
+            }
         }
+        // Room for the next char's n-grams, copies included.
+        if self.queued > GRAM_BATCH - 2 * N {
+            self.flush(queue, sink);
+        }
+    }
+
+    /// [`Grams::push`], choosing whether all its n-grams fit in the word so far.
+    #[inline(always)]
+    fn push_any<S: Sink>(&mut self, c: u64, queue: &mut Queue, sink: &mut S) {
+        if self.len + 1 >= N {
+            self.push::<true, S>(c, queue, sink);
+        } else {
+            self.push::<false, S>(c, queue, sink);
+        }
+    }
+
+    /// Queues the n-grams of a piece of the current padded word: those ending at the opening
+    /// pad (which starts a word) if `open`, at each of `letters`, at the closing pad if
+    /// `close`. Not inlined, so that the ring and the queue's state stay in registers.
+    #[inline(never)]
+    fn piece<S: Sink>(
+        &mut self,
+        letters: &[u32],
+        open: bool,
+        close: bool,
+        queue: &mut Queue,
+        sink: &mut S,
+    ) {
+        if N == 0 {
+            return;
+        }
+        let mut g = *self;
+        if open {
+            g.len = 0;
+            g.push_any(PAD, queue, sink);
+        }
+        // The first letters, while the word is shorter than the longest n-gram, then the rest.
+        let warm = letters.len().min((N - 1).saturating_sub(g.len));
+        let (first, rest) = letters.split_at(warm);
+        for &c in first {
+            g.push::<false, S>(u64::from(c), queue, sink);
+        }
+        for &c in rest {
+            g.push::<true, S>(u64::from(c), queue, sink);
+        }
+        if close {
+            g.push_any(PAD, queue, sink);
+        }
+        *self = g;
     }
 
     #[inline(always)]
-    fn letter(&mut self, c: char) {
-        if self.len == 0 {
-            self.word = WORD_BASIS;
-            self.char(PAD);
-        }
-        let c = u64::from(c);
-        self.word = step(self.word, c);
-        self.char(c);
-    }
-
-    fn close(&mut self) {
-        if self.len == 0 {
-            return;
-        }
-        self.char(PAD);
-        self.len = 0;
-        let word = self.word;
-        if self.words_on {
-            self.emit(WORD_BLOCK, word, self.word_seed);
-            if self.featurizer.config.word_bigrams
-                && let Some(p) = self.previous_word
-            {
-                self.emit(WORD_BLOCK, step(step(PAIR_BASIS, p), word), self.word_seed);
-            }
-        }
-        self.previous_word = Some(word);
+    fn flush<S: Sink>(&mut self, queue: &Queue, sink: &mut S) {
+        sink.char_grams(&queue[..self.queued]);
+        self.queued = 0;
     }
 }
 
@@ -342,14 +441,9 @@ impl Featurizer {
         &self.config
     }
 
-    #[inline(always)]
-    fn bucket(&self, h: u64) -> u32 {
-        // `shift` is at least 40, so the value fits in u32.
-        ((h ^ (h >> 31)).wrapping_mul(MIX) >> self.shift) as u32
-    }
-
     /// Calls `emit(block, bucket)` for every feature occurrence of a normalised text in
-    /// `language`, in text order, then for every signal token (the first 256).
+    /// `language` (each block's occurrences in text order), and for every signal token (the
+    /// first 256).
     ///
     /// Words are maximal runs of letters, digits, combining marks and ZWNJ; any other
     /// non-space, non-punctuation character (an emoji, a symbol) is a word of its own.
@@ -364,67 +458,142 @@ impl Featurizer {
         language: Option<&str>,
         emit: impl FnMut(usize, u32),
     ) {
-        let c = &self.config;
-        let seed = language.filter(|l| !l.is_empty()).map(language_seed);
-        let mut walk = Walk {
-            featurizer: self,
-            emit,
-            ring: [0; MAX_CHAR_N as usize],
-            len: 0,
-            word: WORD_BASIS,
-            previous_word: None,
-            char_seed: seed.filter(|_| c.char_language_copies),
-            word_seed: seed.filter(|_| c.language_copies),
-            chars_on: c.char_weight > 0.0,
-            words_on: c.word_weight > 0.0,
-        };
-        for ch in text.chars().take(c.max_chars as usize) {
-            match class(ch) {
-                Class::Word => walk.letter(ch),
-                Class::Skip => walk.close(),
-                Class::Symbol => {
-                    walk.close();
-                    walk.letter(ch);
-                    walk.close();
-                }
-            }
-        }
-        walk.close();
-        let mut emit = walk.emit;
-        if c.signal_weight > 0.0 {
-            for s in signals.iter().take(MAX_SIGNALS) {
-                let h = s.bytes().fold(SIGNAL_BASIS, |h, b| step(h, u64::from(b)));
-                emit(SIGNAL_BLOCK, self.bucket(h));
-            }
-        }
+        self.walk(text, signals, language, Blocks(emit));
     }
 
-    /// Byte ranges of the words of a text, as [`Featurizer::visit`] splits them (within the
-    /// first `max_chars` chars).
-    pub(crate) fn word_ranges(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        let mut out = Vec::new();
-        let mut start: Option<usize> = None;
-        for (i, ch) in text.char_indices().take(self.config.max_chars as usize) {
-            let k = class(ch);
-            if k == Class::Word {
-                start.get_or_insert(i);
-                continue;
-            }
-            if let Some(s) = start.take() {
-                out.push(s..i);
-            }
-            if k == Class::Symbol {
-                out.push(i..i + ch.len_utf8());
+    /// The pass of [`Featurizer::visit`] into any sink, which it hands back at the end.
+    pub(crate) fn walk<S: Sink>(
+        &self,
+        text: &str,
+        signals: &[String],
+        language: Option<&str>,
+        sink: S,
+    ) -> S {
+        let seed = language.filter(|l| !l.is_empty()).map(language_seed);
+        // One copy of the pass per longest n-gram, whose ring of hashes then has a fixed size;
+        // without character n-grams, the longest is 0.
+        let longest = if self.config.char_weight > 0.0 {
+            self.config.char_max
+        } else {
+            0
+        };
+        let mut sink = match longest {
+            0 => self.walk_words::<0, S>(text, seed, sink),
+            1 => self.walk_words::<1, S>(text, seed, sink),
+            2 => self.walk_words::<2, S>(text, seed, sink),
+            3 => self.walk_words::<3, S>(text, seed, sink),
+            4 => self.walk_words::<4, S>(text, seed, sink),
+            5 => self.walk_words::<5, S>(text, seed, sink),
+            6 => self.walk_words::<6, S>(text, seed, sink),
+            7 => self.walk_words::<7, S>(text, seed, sink),
+            // `validate` keeps `char_max` within 1..=MAX_CHAR_N.
+            _ => self.walk_words::<{ MAX_CHAR_N as usize }, S>(text, seed, sink),
+        };
+        if self.config.signal_weight > 0.0 {
+            for s in signals.iter().take(MAX_SIGNALS) {
+                let h = s.bytes().fold(SIGNAL_BASIS, |h, b| step(h, u64::from(b)));
+                sink.signal(bucket(h, self.shift));
             }
         }
-        if let Some(s) = start {
-            let end = text
-                .char_indices()
-                .nth(self.config.max_chars as usize)
-                .map_or(text.len(), |(i, _)| i);
-            out.push(s..end);
+        sink
+    }
+
+    /// The words of [`Featurizer::walk`], for character n-grams of at most `N` chars.
+    #[inline(always)]
+    fn walk_words<const N: usize, S: Sink>(&self, text: &str, seed: Option<u64>, mut sink: S) -> S {
+        let c = &self.config;
+        let shift = self.shift;
+        let words_on = c.word_weight > 0.0;
+        let pairs_on = words_on && c.word_bigrams;
+        let word_seed = seed.filter(|_| c.language_copies);
+        let mut grams = Grams::<N> {
+            ring: [0; N],
+            len: 0,
+            shortest: usize::from(c.char_min) - 1,
+            shift,
+            seed: seed.filter(|_| c.char_language_copies),
+            queued: 0,
+        };
+        let mut queue = [0; GRAM_BATCH];
+        let mut letters = [0u32; LETTER_CHUNK];
+        let emit_word = |sink: &mut S, h: u64, pair: bool| {
+            for h in [Some(h), word_seed.map(|s| h ^ s)].into_iter().flatten() {
+                if pair {
+                    sink.pair(bucket(h, shift));
+                } else {
+                    sink.word(bucket(h, shift));
+                }
+            }
+        };
+        let table = class_table();
+        let mut chars = text.chars();
+        let offset = |rest: &std::str::Chars<'_>| text.len() - rest.as_str().len();
+        // Chars that may still be read.
+        let mut budget = c.max_chars as usize;
+        let mut previous: Option<u64> = None;
+        loop {
+            // Skip to the first char of the next word.
+            let mut first = None;
+            while budget > 0 {
+                let start = offset(&chars);
+                let Some(ch) = chars.next() else {
+                    break;
+                };
+                budget -= 1;
+                let kind = class(table, ch);
+                if kind != Class::Skip {
+                    first = Some((start, ch, kind));
+                    break;
+                }
+            }
+            let Some((start, first, kind)) = first else {
+                break;
+            };
+            // The letters are read first and their n-grams made after, in chunks: two tight
+            // loops, each with few enough values to keep them all in registers.
+            letters[0] = u32::from(first);
+            let mut read = 1;
+            let mut word = step(WORD_BASIS, u64::from(first));
+            let mut open = true;
+            // A symbol is a word of its own; letters go on up to the next other char, which is
+            // left unread for the next word.
+            if kind == Class::Word {
+                while budget > 0 {
+                    let rest = chars.clone();
+                    let Some(ch) = chars.next() else {
+                        break;
+                    };
+                    if class(table, ch) != Class::Word {
+                        chars = rest;
+                        break;
+                    }
+                    budget -= 1;
+                    word = step(word, u64::from(ch));
+                    // `read` stays below LETTER_CHUNK; the mask only spares the bounds check.
+                    letters[read % LETTER_CHUNK] = u32::from(ch);
+                    read += 1;
+                    if read == LETTER_CHUNK {
+                        grams.piece(&letters, open, false, &mut queue, &mut sink);
+                        open = false;
+                        read = 0;
+                    }
+                }
+            }
+            grams.piece(&letters[..read], open, true, &mut queue, &mut sink);
+            if S::BY_WORD {
+                grams.flush(&queue, &mut sink);
+            }
+            if words_on {
+                emit_word(&mut sink, word, false);
+            }
+            sink.word_end(start..offset(&chars));
+            if pairs_on && let Some(p) = previous {
+                emit_word(&mut sink, step(step(PAIR_BASIS, p), word), true);
+            }
+            previous = Some(word);
         }
-        out
+        grams.flush(&queue, &mut sink);
+        sink
     }
 
     /// The value of each occurrence of a feature of each block, given how many occurrences
@@ -501,14 +670,19 @@ fn class_of(c: char) -> Class {
 /// script, where the standard library's Unicode lookups would dominate the cost of a text.
 const TABLE_END: u32 = 0x800;
 
+/// The classes of the chars below [`TABLE_END`].
+fn class_table() -> &'static [Class; TABLE_END as usize] {
+    static TABLE: std::sync::LazyLock<[Class; TABLE_END as usize]> =
+        std::sync::LazyLock::new(|| {
+            std::array::from_fn(|u| char::from_u32(u as u32).map_or(Class::Skip, class_of))
+        });
+    &TABLE
+}
+
+/// The class of a char, from `table` (the [`class_table`], fetched once per text) when there.
 #[inline(always)]
-fn class(c: char) -> Class {
-    static TABLE: std::sync::LazyLock<Vec<Class>> = std::sync::LazyLock::new(|| {
-        (0..TABLE_END)
-            .map(|u| char::from_u32(u).map_or(Class::Skip, class_of))
-            .collect()
-    });
-    match TABLE.get(c as usize) {
+fn class(table: &[Class; TABLE_END as usize], c: char) -> Class {
+    match table.get(c as usize) {
         Some(&k) => k,
         None => class_of(c),
     }
@@ -542,17 +716,264 @@ fn is_punctuation(c: char) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn featurizer() -> Featurizer {
         Featurizer::new(FeatureConfig::default()).expect("default config is valid")
     }
 
+    /// The byte ranges of the words a walk reports.
+    fn word_ranges(f: &Featurizer, text: &str) -> Vec<Range<usize>> {
+        struct Words(Vec<Range<usize>>);
+        impl Sink for Words {
+            fn char_grams(&mut self, _: &[u32]) {}
+            fn word(&mut self, _: u32) {}
+            fn signal(&mut self, _: u32) {}
+            fn word_end(&mut self, range: Range<usize>) {
+                self.0.push(range);
+            }
+        }
+        f.walk(text, &[], None, Words(Vec::new())).0
+    }
+
+    /// The straightforward pass, one char at a time, that [`Featurizer::walk`] must match:
+    /// every feature occurrence as `(block, bucket)` in order, and the word ranges.
+    pub(crate) fn reference(
+        f: &Featurizer,
+        text: &str,
+        signals: &[String],
+        language: Option<&str>,
+    ) -> (Vec<(usize, u32)>, Vec<Range<usize>>) {
+        struct Walk<'a> {
+            f: &'a Featurizer,
+            out: Vec<(usize, u32)>,
+            ring: [u64; MAX_CHAR_N as usize],
+            len: usize,
+            word: u64,
+            previous_word: Option<u64>,
+            char_seed: Option<u64>,
+            word_seed: Option<u64>,
+        }
+        impl Walk<'_> {
+            fn emit(&mut self, block: usize, h: u64, seed: Option<u64>) {
+                self.out.push((block, bucket(h, self.f.shift)));
+                if let Some(s) = seed {
+                    self.out.push((block, bucket(h ^ s, self.f.shift)));
+                }
+            }
+            fn char(&mut self, c: u64) {
+                self.len += 1;
+                if self.f.config.char_weight <= 0.0 {
+                    return;
+                }
+                let hi = usize::from(self.f.config.char_max);
+                let lo = usize::from(self.f.config.char_min);
+                let top = self.len.min(hi);
+                for n in (1..top).rev() {
+                    self.ring[n] = step(self.ring[n - 1], c);
+                }
+                self.ring[0] = step(CHAR_BASIS, c);
+                for n in lo..=top {
+                    self.emit(CHAR_BLOCK, self.ring[n - 1], self.char_seed);
+                }
+            }
+            fn letter(&mut self, c: char) {
+                if self.len == 0 {
+                    self.word = WORD_BASIS;
+                    self.char(PAD);
+                }
+                let c = u64::from(c);
+                self.word = step(self.word, c);
+                self.char(c);
+            }
+            fn close(&mut self) {
+                if self.len == 0 {
+                    return;
+                }
+                self.char(PAD);
+                self.len = 0;
+                let word = self.word;
+                if self.f.config.word_weight > 0.0 {
+                    self.emit(WORD_BLOCK, word, self.word_seed);
+                    if self.f.config.word_bigrams
+                        && let Some(p) = self.previous_word
+                    {
+                        self.emit(WORD_BLOCK, step(step(PAIR_BASIS, p), word), self.word_seed);
+                    }
+                }
+                self.previous_word = Some(word);
+            }
+        }
+        let c = &f.config;
+        let seed = language.filter(|l| !l.is_empty()).map(language_seed);
+        let mut walk = Walk {
+            f,
+            out: Vec::new(),
+            ring: [0; MAX_CHAR_N as usize],
+            len: 0,
+            word: WORD_BASIS,
+            previous_word: None,
+            char_seed: seed.filter(|_| c.char_language_copies),
+            word_seed: seed.filter(|_| c.language_copies),
+        };
+        let mut ranges = Vec::new();
+        let mut start: Option<usize> = None;
+        let all_chars = || text.char_indices().map(Some).chain([None]);
+        for (k, item) in all_chars().enumerate() {
+            let (i, ch) = item.unwrap_or((text.len(), ' '));
+            let read = k < c.max_chars as usize && item.is_some();
+            let kind = if read { class_of(ch) } else { Class::Skip };
+            if kind != Class::Word
+                && let Some(s) = start.take()
+            {
+                ranges.push(s..i);
+            }
+            if !read {
+                break;
+            }
+            match kind {
+                Class::Word => {
+                    start.get_or_insert(i);
+                    walk.letter(ch);
+                }
+                Class::Skip => walk.close(),
+                Class::Symbol => {
+                    ranges.push(i..i + ch.len_utf8());
+                    walk.close();
+                    walk.letter(ch);
+                    walk.close();
+                }
+            }
+        }
+        walk.close();
+        if c.signal_weight > 0.0 {
+            for s in signals.iter().take(MAX_SIGNALS) {
+                let h = s.bytes().fold(SIGNAL_BASIS, |h, b| step(h, u64::from(b)));
+                walk.out.push((SIGNAL_BLOCK, bucket(h, f.shift)));
+            }
+        }
+        (walk.out, ranges)
+    }
+
     fn occurrences(f: &Featurizer, text: &str, language: Option<&str>) -> [Vec<u32>; BLOCKS] {
+        occurrences_with(f, text, &[], language)
+    }
+
+    /// Each block's occurrences, in the order [`Featurizer::visit`] gives them.
+    fn occurrences_with(
+        f: &Featurizer,
+        text: &str,
+        signals: &[String],
+        language: Option<&str>,
+    ) -> [Vec<u32>; BLOCKS] {
         let mut blocks: [Vec<u32>; BLOCKS] = Default::default();
-        f.visit(text, &[], language, |b, i| blocks[b].push(i));
+        f.visit(text, signals, language, |b, i| blocks[b].push(i));
         blocks
+    }
+
+    /// Texts in every script the engine reads, with the edge cases of the tokenizer.
+    pub(crate) fn sample_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "",
+            " ,. ",
+            "a",
+            "ab",
+            "abc",
+            "you are an idiot, an idiot!",
+            "i have read this article twice and i still do not understand why the council waited",
+            "انت حمار وغبي",
+            "شكرا على هذا التقرير المفصل عن ميزانية المياه، أتمنى أن تتابعوا الموضوع",
+            "می‌خواهم، سلام!🙂ok",
+            "ممنون از گزارش دقیق شما درباره بودجه آب، امیدوارم بعد از رأی‌گیری مجلس",
+            "سوپاس بۆ ئەم ڕاپۆرتە وردە لەسەر بودجەی ئاو، هیوادارم دوای دەنگدانی پەرلەمان",
+            "spas ji bo vê nûçeya hûrgilî li ser budceya avê, hêvîdar im hûn piştî",
+            "sen tam bir yalancısın ve bu şehirde herkes bunu biliyor, seçimden önce",
+            "İstanbul'da ığdır ÇAĞRI",
+            "🙂🙂 ok🙂ok 👍🏽 ❤️ a\u{200D}b e\u{0301}te",
+            "call 0555 123 45 67 or visit example.com/x?y=1 now!!! 100% free $$$",
+            "tab\tnew\nline\u{00A0}nbsp\u{3000}ideographic「引用」",
+            "中文字符和日本語のテキスト、한국어 텍스트",
+            "\u{200C}\u{200C} \u{200C}x\u{200C}",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // Long texts, past any `max_chars`, mixing every kind of char at random.
+        let alphabet: Vec<char> = "abcçğışöüxyz0189 ,.!?'-\t\nابتثجحخدذرسشصضعغفقكلمنهوىيةءئۆێڵڕەپچژگک\u{200C}\u{064B}\u{0301}🙂👍€©中"
+            .chars()
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in [5, 40, 300, 1999, 2000, 2001, 2500] {
+            let text = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            texts.push(text);
+        }
+        texts.push("word ".repeat(600));
+        texts.push("x".repeat(2100));
+        texts
+    }
+
+    #[test]
+    fn the_walk_matches_the_reference_pass_in_every_setting() {
+        let signals: Vec<String> = (0..300).map(|k| format!("lex:{k}:flag")).collect();
+        let mut configs = vec![
+            FeatureConfig::default(),
+            FeatureConfig {
+                char_language_copies: true,
+                word_bigrams: false,
+                ..FeatureConfig::default()
+            },
+            FeatureConfig {
+                language_copies: false,
+                max_chars: 7,
+                bits: 10,
+                ..FeatureConfig::default()
+            },
+            FeatureConfig {
+                char_weight: 0.0,
+                signal_weight: 0.0,
+                ..FeatureConfig::default()
+            },
+            FeatureConfig {
+                word_weight: 0.0,
+                max_chars: 1,
+                ..FeatureConfig::default()
+            },
+        ];
+        for char_min in 1..=MAX_CHAR_N {
+            for char_max in char_min..=MAX_CHAR_N {
+                configs.push(FeatureConfig {
+                    char_min,
+                    char_max,
+                    char_language_copies: char_max % 2 == 0,
+                    max_chars: 300,
+                    ..FeatureConfig::default()
+                });
+            }
+        }
+        for config in configs {
+            let f = Featurizer::new(config).expect("valid");
+            for text in sample_texts() {
+                for language in [None, Some(""), Some("en"), Some("ckb")] {
+                    for signals in [&[][..], &signals[..2], &signals[..]] {
+                        let (expected, ranges) = reference(&f, &text, signals, language);
+                        let mut blocks: [Vec<u32>; BLOCKS] = Default::default();
+                        for (b, i) in expected {
+                            blocks[b].push(i);
+                        }
+                        let got = occurrences_with(&f, &text, signals, language);
+                        assert_eq!(got, blocks, "{config:?} {language:?} {text:?}");
+                        assert_eq!(word_ranges(&f, &text), ranges, "{config:?} {text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -588,7 +1009,7 @@ mod tests {
     fn word_ranges_follow_the_tokenizer() {
         let f = featurizer();
         let t = "می‌خواهم، سلام!🙂ok";
-        let words: Vec<&str> = f.word_ranges(t).into_iter().map(|r| &t[r]).collect();
+        let words: Vec<&str> = word_ranges(&f, t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(words, ["می‌خواهم", "سلام", "🙂", "ok"]);
     }
 

@@ -25,9 +25,13 @@
 //! added up as integers before one multiplication per head.
 
 use std::io::Write;
+use std::ops::Range;
 
 use crate::error::LearnedError;
-use crate::features::{BLOCKS, FeatureConfig, Featurizer, Fnv1a, MAX_BITS, MIN_BITS, SparseVector};
+use crate::features::{
+    BLOCKS, CHAR_BLOCK, FeatureConfig, Featurizer, Fnv1a, MAX_BITS, MIN_BITS, SIGNAL_BLOCK, Sink,
+    SparseVector, WORD_BLOCK,
+};
 
 /// Number of heads (categories) a model scores.
 pub const HEAD_COUNT: usize = 7;
@@ -293,26 +297,13 @@ impl Model {
         signals: &[String],
         language: Option<&str>,
     ) -> [f32; HEAD_COUNT] {
-        // `Featurizer::visit` bounds the occurrences per block (fewer than 100 000), so the sums
-        // of codes (each at most 127²) fit in i32.
-        let mut acc = [[0i32; ROW]; BLOCKS];
-        let mut counts = [0u32; BLOCKS];
-        let rows = &self.rows;
-        self.featurizer.visit(text, signals, language, |block, i| {
-            counts[block] += 1;
-            if let Some(row) = rows.get(i as usize) {
-                let codes = row.map(|q| {
-                    let q = i16::from(q);
-                    q * q.abs()
-                });
-                for (a, c) in acc[block].iter_mut().zip(codes) {
-                    *a += i32::from(c);
-                }
-            }
-        });
+        let (sums, counts) = self
+            .featurizer
+            .walk(text, signals, language, CodeSums::new(&self.rows))
+            .finish();
         let coef = self.featurizer.coefficients(counts);
         std::array::from_fn(|h| {
-            let sum: f32 = (0..BLOCKS).map(|b| coef[b] * acc[b][h] as f32).sum();
+            let sum: f32 = (0..BLOCKS).map(|b| coef[b] * sums[b][h] as f32).sum();
             self.heads[h].bias + self.heads[h].scale * sum / CODE_UNIT
         })
     }
@@ -327,29 +318,26 @@ impl Model {
         signals: &[String],
         language: Option<&str>,
         head: Head,
-    ) -> Vec<(std::ops::Range<usize>, f32)> {
-        let mut counts = [0u32; BLOCKS];
-        self.featurizer
-            .visit(text, signals, language, |block, _| counts[block] += 1);
+    ) -> Vec<(Range<usize>, f32)> {
+        let WordSums { counts, words, .. } = self.featurizer.walk(
+            text,
+            signals,
+            language,
+            WordSums {
+                rows: &self.rows,
+                head: head.index(),
+                counts: [0; BLOCKS],
+                word: [0; 2],
+                words: Vec::new(),
+            },
+        );
         let coef = self.featurizer.coefficients(counts);
-        let h = head.index();
-        let unit = self.heads[h].scale / CODE_UNIT;
-        let mut out: Vec<(std::ops::Range<usize>, f32)> = self
-            .featurizer
-            .word_ranges(text)
+        let unit = self.heads[head.index()].scale / CODE_UNIT;
+        let mut out: Vec<(Range<usize>, f32)> = words
             .into_iter()
-            .map(|range| {
-                let mut sums = [0i32; BLOCKS];
-                self.featurizer
-                    .visit(&text[range.clone()], &[], language, |block, i| {
-                        if let Some(row) = self.rows.get(i as usize) {
-                            let q = i32::from(row[h]);
-                            sums[block] += q * q.abs();
-                        }
-                    });
-                // A lone word has no pair, so its word block holds exactly its own features.
-                let c = (0..BLOCKS).map(|b| coef[b] * sums[b] as f32).sum::<f32>() * unit;
-                (range, c)
+            .map(|(range, [chars, word])| {
+                let c = coef[CHAR_BLOCK] * chars as f32 + coef[WORD_BLOCK] * word as f32;
+                (range, c * unit)
             })
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -731,6 +719,218 @@ impl Model {
     }
 }
 
+/// The code `q · |q|` of a weight (at most 127² in magnitude).
+#[inline(always)]
+fn code(q: i8) -> i32 {
+    let q = i32::from(q);
+    q * q.abs()
+}
+
+/// Adds the codes of the rows of `buckets` (those within the table) to `sums`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn add_rows(rows: &[[i8; ROW]], buckets: &[u32], sums: &mut [i32; ROW]) {
+    // SAFETY: the build enables SSE2, which `add_rows_sse2` needs (as does every x86-64
+    // target); the vector code is several times faster than what the compiler makes of
+    // `add_rows_portably`.
+    unsafe { add_rows_sse2(rows, buckets, sums) }
+}
+
+/// [`add_rows`] with SSE2.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn add_rows_sse2(rows: &[[i8; ROW]], buckets: &[u32], sums: &mut [i32; ROW]) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi32, _mm_cvtsi64_si128, _mm_cvtsi128_si32, _mm_madd_epi16,
+        _mm_max_epi16, _mm_set_epi32, _mm_setzero_si128, _mm_shuffle_epi32, _mm_srai_epi16,
+        _mm_sub_epi16, _mm_unpackhi_epi8, _mm_unpacklo_epi8,
+    };
+    // Two rows at a time: with the heads of both interleaved as 16-bit lanes, one
+    // multiply-add per half row yields `q·|q|` of a head of one row plus that of the other,
+    // as a 32-bit lane.
+    let row = |b: u32| {
+        let r = rows.get(b as usize).copied().unwrap_or_default();
+        _mm_cvtsi64_si128(i64::from_le_bytes(r.map(|q| q as u8)))
+    };
+    let zero = _mm_setzero_si128();
+    let abs = |x: __m128i| _mm_max_epi16(x, _mm_sub_epi16(zero, x));
+    let mut lo = _mm_set_epi32(sums[3], sums[2], sums[1], sums[0]);
+    let mut hi = _mm_set_epi32(sums[7], sums[6], sums[5], sums[4]);
+    let mut pairs = buckets.chunks_exact(2);
+    for pair in pairs.by_ref() {
+        let ab = _mm_unpacklo_epi8(row(pair[0]), row(pair[1]));
+        // Each byte into the high half of a 16-bit lane, then shifted down with its sign.
+        let ab_lo = _mm_srai_epi16::<8>(_mm_unpacklo_epi8(ab, ab));
+        let ab_hi = _mm_srai_epi16::<8>(_mm_unpackhi_epi8(ab, ab));
+        lo = _mm_add_epi32(lo, _mm_madd_epi16(ab_lo, abs(ab_lo)));
+        hi = _mm_add_epi32(hi, _mm_madd_epi16(ab_hi, abs(ab_hi)));
+    }
+    let lanes = |v: __m128i| {
+        [
+            _mm_cvtsi128_si32(v),
+            _mm_cvtsi128_si32(_mm_shuffle_epi32::<1>(v)),
+            _mm_cvtsi128_si32(_mm_shuffle_epi32::<2>(v)),
+            _mm_cvtsi128_si32(_mm_shuffle_epi32::<3>(v)),
+        ]
+    };
+    let [s0, s1, s2, s3] = lanes(lo);
+    let [s4, s5, s6, s7] = lanes(hi);
+    *sums = [s0, s1, s2, s3, s4, s5, s6, s7];
+    add_rows_portably(rows, pairs.remainder(), sums);
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn add_rows(rows: &[[i8; ROW]], buckets: &[u32], sums: &mut [i32; ROW]) {
+    add_rows_portably(rows, buckets, sums);
+}
+
+/// Starts loading the row of `bucket` into the cache, so that [`add_rows`] finds it there:
+/// reading the rows of a text is otherwise a good part of its cost, as the table is larger
+/// than the caches.
+#[inline(always)]
+fn prefetch_row(rows: &[[i8; ROW]], bucket: u32) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let row = rows.as_ptr().wrapping_add(bucket as usize).cast::<i8>();
+        // SAFETY: the build enables SSE, which `_mm_prefetch` needs; a prefetch reads no data
+        // into the program and never faults, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(row) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
+    let _ = (rows, bucket);
+}
+
+/// [`add_rows`] in plain code.
+fn add_rows_portably(rows: &[[i8; ROW]], buckets: &[u32], sums: &mut [i32; ROW]) {
+    for &b in buckets {
+        if let Some(row) = rows.get(b as usize) {
+            for (s, &q) in sums.iter_mut().zip(row) {
+                *s += code(q);
+            }
+        }
+    }
+}
+
+/// Word-block buckets queued before their rows are read.
+const WORD_BATCH: usize = 32;
+
+/// A [`Sink`] that sums, per block, the codes of a text's features and counts them.
+/// `Featurizer::walk` bounds the occurrences per block (fewer than 100 000), so the sums fit
+/// in i32. Rows are read in batches: a tight loop keeps the sums in vector registers and
+/// many reads of the table in flight.
+struct CodeSums<'a> {
+    rows: &'a [[i8; ROW]],
+    sums: [[i32; ROW]; BLOCKS],
+    counts: [u32; BLOCKS],
+    /// Word-block buckets whose rows are still to be read, `queued` of them.
+    words: [u32; WORD_BATCH],
+    queued: usize,
+}
+
+impl<'a> CodeSums<'a> {
+    fn new(rows: &'a [[i8; ROW]]) -> Self {
+        CodeSums {
+            rows,
+            sums: [[0; ROW]; BLOCKS],
+            counts: [0; BLOCKS],
+            words: [0; WORD_BATCH],
+            queued: 0,
+        }
+    }
+
+    fn add(&mut self, block: usize, buckets: &[u32]) {
+        self.counts[block] += buckets.len() as u32;
+        add_rows(self.rows, buckets, &mut self.sums[block]);
+    }
+
+    fn add_words(&mut self) {
+        let words = &self.words[..self.queued];
+        self.counts[WORD_BLOCK] += words.len() as u32;
+        add_rows(self.rows, words, &mut self.sums[WORD_BLOCK]);
+        self.queued = 0;
+    }
+
+    /// The sums and counts per block.
+    fn finish(mut self) -> ([[i32; ROW]; BLOCKS], [u32; BLOCKS]) {
+        self.add_words();
+        (self.sums, self.counts)
+    }
+}
+
+impl Sink for CodeSums<'_> {
+    #[inline(always)]
+    fn char_grams(&mut self, buckets: &[u32]) {
+        self.add(CHAR_BLOCK, buckets);
+    }
+
+    #[inline(always)]
+    fn prefetch(&self, bucket: u32) {
+        prefetch_row(self.rows, bucket);
+    }
+
+    #[inline(always)]
+    fn word(&mut self, bucket: u32) {
+        prefetch_row(self.rows, bucket);
+        if self.queued == WORD_BATCH {
+            self.add_words();
+        }
+        self.words[self.queued] = bucket;
+        self.queued += 1;
+    }
+
+    fn signal(&mut self, bucket: u32) {
+        self.add(SIGNAL_BLOCK, &[bucket]);
+    }
+}
+
+/// A [`Sink`] that sums one head's codes per word (character n-grams, the word itself) and
+/// counts every block's occurrences.
+struct WordSums<'a> {
+    rows: &'a [[i8; ROW]],
+    head: usize,
+    counts: [u32; BLOCKS],
+    /// The current word's sums: its character n-grams, itself.
+    word: [i32; 2],
+    words: Vec<(Range<usize>, [i32; 2])>,
+}
+
+impl WordSums<'_> {
+    #[inline(always)]
+    fn code(&self, bucket: u32) -> i32 {
+        self.rows
+            .get(bucket as usize)
+            .map_or(0, |row| code(row[self.head]))
+    }
+}
+
+impl Sink for WordSums<'_> {
+    const BY_WORD: bool = true;
+
+    fn char_grams(&mut self, buckets: &[u32]) {
+        self.counts[CHAR_BLOCK] += buckets.len() as u32;
+        for &b in buckets {
+            self.word[0] += self.code(b);
+        }
+    }
+
+    fn word(&mut self, bucket: u32) {
+        self.counts[WORD_BLOCK] += 1;
+        self.word[1] += self.code(bucket);
+    }
+
+    fn pair(&mut self, _bucket: u32) {
+        self.counts[WORD_BLOCK] += 1;
+    }
+
+    fn signal(&mut self, _bucket: u32) {
+        self.counts[SIGNAL_BLOCK] += 1;
+    }
+
+    fn word_end(&mut self, range: Range<usize>) {
+        self.words.push((range, std::mem::take(&mut self.word)));
+    }
+}
+
 fn valid_language(code: &[u8]) -> bool {
     (1..=MAX_LANGUAGE_LEN).contains(&code.len())
         && code
@@ -839,36 +1039,127 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn model() -> Model {
-        let config = FeatureConfig {
-            bits: 12,
-            char_language_copies: true,
-            ..FeatureConfig::default()
-        };
+    fn model_with(config: FeatureConfig) -> Model {
         let weights: Vec<f32> = (0..config.buckets() * HEAD_COUNT)
             .map(|k| ((k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as f32 / 1e7 - 0.8)
             .collect();
         Model::quantize(config, &weights, [0.1, -0.2, 0.3, 0.0, 0.5, -1.0, 2.0]).expect("valid")
     }
 
+    fn model() -> Model {
+        model_with(FeatureConfig {
+            bits: 12,
+            char_language_copies: true,
+            ..FeatureConfig::default()
+        })
+    }
+
+    fn assert_close(got: f32, expected: f32, what: &str) {
+        assert!(
+            (got - expected).abs() <= 1e-4 * expected.abs().max(1.0),
+            "{what}: {got} != {expected}"
+        );
+    }
+
     #[test]
     fn scoring_as_features_come_matches_the_feature_vector() {
+        let signals = ["lex:insult:flag".to_owned(), "promo:url".to_owned()];
+        let small = FeatureConfig {
+            bits: 12,
+            ..FeatureConfig::default()
+        };
+        for config in [
+            small,
+            FeatureConfig {
+                char_language_copies: true,
+                ..small
+            },
+            FeatureConfig {
+                char_min: 1,
+                char_max: 8,
+                word_bigrams: false,
+                max_chars: 50,
+                ..small
+            },
+            FeatureConfig {
+                char_weight: 0.0,
+                ..small
+            },
+        ] {
+            let m = model_with(config);
+            for text in crate::features::tests::sample_texts() {
+                for language in [None, Some("en"), Some("ckb")] {
+                    for signals in [&[][..], &signals[..]] {
+                        let fused = m.margins_in(&text, signals, language);
+                        let built = m.margins(&m.features_in(&text, signals, language));
+                        for h in 0..HEAD_COUNT {
+                            assert_close(fused[h], built[h], &format!("{config:?} {text:?}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_contributions_match_scoring_each_word_alone() {
         let m = model();
         let signals = ["lex:insult:flag".to_owned()];
-        for (text, lang) in [
-            ("you are an idiot, an idiot!", Some("en")),
-            ("انت حمار وغبي", Some("ar")),
-            ("sen tam bir aptalsın 🙂", None),
-            ("", Some("fa")),
-        ] {
-            let fused = m.margins_in(text, &signals, lang);
-            let built = m.margins(&m.features_in(text, &signals, lang));
-            for h in 0..HEAD_COUNT {
-                assert!(
-                    (fused[h] - built[h]).abs() < 1e-4,
-                    "{text}: {fused:?} {built:?}"
-                );
+        let head = Head::Threat;
+        let unit = m.heads[head.index()].scale / CODE_UNIT;
+        for text in crate::features::tests::sample_texts() {
+            for language in [None, Some("fa")] {
+                let got = m.word_contributions(&text, &signals, language, head);
+                assert!(got.windows(2).all(|p| p[0].1 >= p[1].1), "{text:?}");
+                // Counts of the whole text, then each word's own features on their own.
+                let mut counts = [0u32; BLOCKS];
+                m.featurizer
+                    .visit(&text, &signals, language, |b, _| counts[b] += 1);
+                let coef = m.featurizer.coefficients(counts);
+                let mut expected: Vec<(Range<usize>, f32)> =
+                    crate::features::tests::reference(&m.featurizer, &text, &[], None)
+                        .1
+                        .into_iter()
+                        .map(|range| {
+                            let mut sums = [0i32; BLOCKS];
+                            m.featurizer
+                                .visit(&text[range.clone()], &[], language, |b, i| {
+                                    sums[b] += code(m.rows[i as usize][head.index()]);
+                                });
+                            let c: f32 = (0..BLOCKS).map(|b| coef[b] * sums[b] as f32).sum();
+                            (range, c * unit)
+                        })
+                        .collect();
+                let mut got = got;
+                got.sort_by_key(|(r, _)| r.start);
+                expected.sort_by_key(|(r, _)| r.start);
+                assert_eq!(got.len(), expected.len(), "{text:?}");
+                for ((r, c), (er, ec)) in got.into_iter().zip(expected) {
+                    assert_eq!(r, er, "{text:?}");
+                    assert_close(c, ec, &format!("{text:?} {r:?}"));
+                }
             }
+        }
+    }
+
+    #[test]
+    fn rows_add_up_the_same_in_vector_and_plain_code() {
+        let rows: Vec<[i8; ROW]> = (0..64u8)
+            .map(|k| {
+                std::array::from_fn(|h| {
+                    k.wrapping_mul(37).wrapping_add((h as u8).wrapping_mul(91)) as i8
+                })
+            })
+            .chain([[i8::MIN; ROW], [i8::MAX; ROW], [-127; ROW]])
+            .collect();
+        for len in 0..40u32 {
+            // Some buckets lie beyond the table, which adds nothing.
+            let buckets: Vec<u32> = (0..len).map(|i| i * 13 % 70).collect();
+            let mut fast = [5; ROW];
+            add_rows(&rows, &buckets, &mut fast);
+            let mut plain = [5; ROW];
+            add_rows_portably(&rows, &buckets, &mut plain);
+            assert_eq!(fast, plain, "{buckets:?}");
         }
     }
 

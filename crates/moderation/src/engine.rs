@@ -146,6 +146,15 @@ fn effective_action(
 /// Byte spans of quoted passages in the original text.
 fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
+    // Most comments quote nothing: every opening mark below is `"`, `'`, `«` or starts with
+    // byte E2 or E3, so a block scan of the bytes rules them out without decoding.
+    let may_quote = text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | 0xE2 | 0xE3))
+        || text.contains('«');
+    if !may_quote {
+        return spans;
+    }
     let mut open: Option<(usize, char)> = None;
     let mut prev_alnum = false;
     let mut iter = text.char_indices().peekable();

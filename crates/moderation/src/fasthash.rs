@@ -3,7 +3,7 @@
 //! tables are built from our own constants and from articles, never from comments, so a
 //! comment cannot choose colliding keys that grow them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The multiplicative hash used by rustc (FxHash).
@@ -44,7 +44,6 @@ impl Hasher for FxHasher {
 }
 
 pub type FastSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A set of the given words.
 pub fn word_set(words: &[&'static str]) -> FastSet<&'static str> {

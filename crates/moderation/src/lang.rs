@@ -4,7 +4,6 @@
 use std::sync::LazyLock;
 
 use crate::chars;
-use crate::fasthash::FastMap;
 
 /// The languages the engine knows, plus `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -191,165 +190,262 @@ fn letter(c: char) -> Letter {
     }
 }
 
-/// `letter` of every character below U+0800 (Latin, Arabic and the scripts between): a table
-/// read instead of a walk through the match and the Unicode tables.
-static LETTERS: LazyLock<Vec<Letter>> =
-    LazyLock::new(|| (0..0x800).filter_map(char::from_u32).map(letter).collect());
-
 /// Detects the language of `text`. Short or mixed texts fall back to the dominant script's most
 /// likely language; texts in no supported script are `Other`.
+///
+/// One pass over the characters counts script and characteristic letters and looks every word
+/// up among the stopwords of all six languages at once; which counts decide is known only at
+/// the end (the dominant script), and no word can score for a language of another script.
 pub fn detect(text: &str) -> Language {
-    let mut latin = 0u32;
-    let mut arabic = 0u32;
-    let mut other = 0u32;
-    // Characteristic letters.
-    let mut tr_letters = 0u32;
-    let mut kmr_letters = 0u32;
-    let mut ckb_letters = 0u32;
-    let mut fa_letters = 0u32;
-    let mut ar_letters = 0u32;
-    // ASCII letters are all plain Latin: counted a block of bytes at a time; the characters
-    // beyond ASCII are looked at one by one.
-    latin +=
-        u32::try_from(text.bytes().filter(u8::is_ascii_alphabetic).count()).unwrap_or(u32::MAX);
-    let letters = &*LETTERS;
-    let beyond_ascii = if text.is_ascii() { "" } else { text };
-    for c in beyond_ascii.chars().filter(|c| !c.is_ascii()) {
-        let l = letters
+    let mut n = Counts::default();
+    let mut word = WordKey::default();
+    let info = &*CHAR_INFO;
+    for c in text.chars() {
+        if c.is_ascii() {
+            let b = c as u8;
+            if b.is_ascii_alphanumeric() {
+                n.latin += u32::from(b.is_ascii_alphabetic());
+                word.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                n.word_end(&mut word);
+            }
+            continue;
+        }
+        let i = info
             .get(c as usize)
             .copied()
-            .unwrap_or_else(|| letter(c));
-        match l {
+            .unwrap_or_else(|| CharInfo::of(c));
+        n.count(i.letter);
+        if !i.in_word {
+            n.word_end(&mut word);
+            continue;
+        }
+        if c == ZWNJ {
+            word.mark_stem();
+        }
+        match char::from_u32(i.lower) {
+            Some(lower) => word.push(lower),
+            None => word.push_unmatchable(c),
+        }
+    }
+    n.word_end(&mut word);
+    n.decide()
+}
+
+/// What [`detect`] needs to know of a character beyond ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CharInfo {
+    letter: Letter,
+    /// Alphanumeric or ZWNJ: part of a word.
+    in_word: bool,
+    /// Its lowercase when that is one char; `NO_LOWER` otherwise.
+    lower: u32,
+}
+
+/// Not a char: a lowercase of several chars.
+const NO_LOWER: u32 = u32::MAX;
+
+impl CharInfo {
+    fn of(c: char) -> CharInfo {
+        let mut lower = c.to_lowercase();
+        let lower = match (lower.next(), lower.next()) {
+            (Some(l), None) => u32::from(l),
+            _ => NO_LOWER,
+        };
+        CharInfo {
+            letter: letter(c),
+            in_word: chars::is_alphanumeric(c) || c == ZWNJ,
+            lower,
+        }
+    }
+}
+
+/// [`CharInfo`] of every character below U+0800 (Latin, Arabic and the scripts between): a
+/// table read instead of the match in `letter` and the Unicode case tables.
+static CHAR_INFO: LazyLock<Vec<CharInfo>> = LazyLock::new(|| {
+    (0..0x800)
+        .filter_map(char::from_u32)
+        .map(CharInfo::of)
+        .collect()
+});
+
+/// Zero-width non-joiner: part of Persian and Sorani words.
+const ZWNJ: char = '\u{200C}';
+
+/// What [`detect`] counts.
+#[derive(Debug, Default)]
+struct Counts {
+    latin: u32,
+    arabic: u32,
+    other: u32,
+    tr_letters: u32,
+    kmr_letters: u32,
+    ckb_letters: u32,
+    fa_letters: u32,
+    ar_letters: u32,
+    /// Stopword evidence per language, in the weights `decide` gives it.
+    en: u32,
+    tr: u32,
+    kmr: u32,
+    ar: u32,
+    fa: u32,
+    ckb: u32,
+}
+
+impl Counts {
+    fn count(&mut self, letter: Letter) {
+        match letter {
             Letter::None => {}
-            Letter::Latin => latin += 1,
+            Letter::Latin => self.latin += 1,
             Letter::LatinTr => {
-                latin += 1;
-                tr_letters += 1;
+                self.latin += 1;
+                self.tr_letters += 1;
             }
             Letter::LatinKmr => {
-                latin += 1;
-                kmr_letters += 1;
+                self.latin += 1;
+                self.kmr_letters += 1;
             }
-            Letter::Arabic => arabic += 1,
+            Letter::Arabic => self.arabic += 1,
             Letter::ArabicCkb => {
-                arabic += 1;
-                ckb_letters += 1;
+                self.arabic += 1;
+                self.ckb_letters += 1;
             }
             Letter::ArabicFa => {
-                arabic += 1;
-                fa_letters += 1;
+                self.arabic += 1;
+                self.fa_letters += 1;
             }
             Letter::ArabicAr => {
-                arabic += 1;
-                ar_letters += 1;
+                self.arabic += 1;
+                self.ar_letters += 1;
             }
-            Letter::Other => other += 1,
+            Letter::Other => self.other += 1,
         }
     }
-    if latin == 0 && arabic == 0 {
-        return if other > 0 {
-            Language::Other
-        } else {
-            Language::En
+
+    /// Scores the word just read (lowercased; Arabic script has no case) and starts a new one.
+    fn word_end(&mut self, word: &mut WordKey) {
+        if word.len == 0 {
+            return;
+        }
+        let table = &*STOPWORDS;
+        let of_word = word.key().map_or(0, |k| table.get(k));
+        let of_stem = match word.stem_key() {
+            Some(k) => table.get(k),
+            None => of_word,
         };
+        self.en += 2 * u32::from(of_word & EN != 0);
+        self.tr += 2 * u32::from(of_word & TR != 0);
+        self.kmr += 2 * u32::from(of_word & KMR != 0);
+        self.ar += 3 * u32::from(of_word & AR != 0 || word.has_article());
+        self.fa += 3 * u32::from((of_word | of_stem) & FA != 0);
+        self.ckb += 3 * u32::from(of_word & CKB != 0);
+        *word = WordKey::default();
     }
-    if other > latin + arabic {
-        return Language::Other;
-    }
-    let words = || Words { text, pos: 0 };
-    let stopwords = &*STOPWORDS;
-    let lookup = |w: &str| stopwords.get(w).copied().unwrap_or(0);
-    if arabic >= latin {
-        let (mut ar, mut fa, mut ckb) = (ar_letters * 2, fa_letters * 2, ckb_letters * 3);
-        for w in words() {
-            let stem = w.split('\u{200C}').next().unwrap_or(w);
-            let of_word = lookup(w);
-            let of_stem = if stem.len() == w.len() {
-                of_word
+
+    fn decide(&self) -> Language {
+        if self.latin == 0 && self.arabic == 0 {
+            return if self.other > 0 {
+                Language::Other
             } else {
-                lookup(stem)
+                Language::En
             };
-            ar += 3 * u32::from(of_word & AR != 0 || w.starts_with("ال"));
-            fa += 3 * u32::from((of_word | of_stem) & FA != 0);
-            ckb += 3 * u32::from(of_word & CKB != 0);
         }
-        if ckb_letters > 0 && ckb >= fa && ckb >= ar {
-            Language::Ckb
-        } else if fa > ar {
-            Language::Fa
-        } else {
-            Language::Ar
+        if self.other > self.latin + self.arabic {
+            return Language::Other;
         }
-    } else {
-        let (mut en, mut tr, mut kmr) = (0u32, tr_letters * 2, kmr_letters * 2);
-        let mut buf = [0u8; LATIN_WORD_MAX];
-        for w in words() {
-            // Lowercasing allocates; ASCII words are lowered on the stack, and those longer
-            // than any stopword (ASCII keeps its length when lowered) are not looked up.
-            let lowered;
-            let lw = if w.is_ascii() {
-                let Some(buf) = buf.get_mut(..w.len()) else {
-                    continue;
-                };
-                buf.copy_from_slice(w.as_bytes());
-                buf.make_ascii_lowercase();
-                std::str::from_utf8(buf).unwrap_or(w)
+        if self.arabic >= self.latin {
+            let ar = self.ar_letters * 2 + self.ar;
+            let fa = self.fa_letters * 2 + self.fa;
+            let ckb = self.ckb_letters * 3 + self.ckb;
+            if self.ckb_letters > 0 && ckb >= fa && ckb >= ar {
+                Language::Ckb
+            } else if fa > ar {
+                Language::Fa
             } else {
-                lowered = w.to_lowercase();
-                lowered.as_str()
-            };
-            let of_word = lookup(lw);
-            en += 2 * u32::from(of_word & EN != 0);
-            tr += 2 * u32::from(of_word & TR != 0);
-            kmr += 2 * u32::from(of_word & KMR != 0);
-        }
-        if tr > en && tr >= kmr {
-            Language::Tr
-        } else if kmr > en && kmr > tr {
-            Language::Kmr
-        } else {
-            Language::En
-        }
-    }
-}
-
-/// The words of a text: maximal runs of alphanumeric characters and ZWNJ. ASCII is classified
-/// byte by byte; only other characters are decoded.
-struct Words<'t> {
-    text: &'t str,
-    pos: usize,
-}
-
-impl Words<'_> {
-    /// Whether the character at byte `i` belongs to a word, and its length; `None` at the end.
-    fn at(&self, i: usize) -> Option<(bool, usize)> {
-        let b = *self.text.as_bytes().get(i)?;
-        if b.is_ascii() {
-            return Some((b.is_ascii_alphanumeric(), 1));
-        }
-        let c = self.text.get(i..)?.chars().next()?;
-        Some((chars::is_alphanumeric(c) || c == '\u{200C}', c.len_utf8()))
-    }
-}
-
-impl<'t> Iterator for Words<'t> {
-    type Item = &'t str;
-
-    fn next(&mut self) -> Option<&'t str> {
-        let mut start = self.pos;
-        loop {
-            let (in_word, len) = self.at(start)?;
-            if in_word {
-                break;
+                Language::Ar
             }
-            start += len;
+        } else {
+            let (en, tr, kmr) = (
+                self.en,
+                self.tr_letters * 2 + self.tr,
+                self.kmr_letters * 2 + self.kmr,
+            );
+            if tr > en && tr >= kmr {
+                Language::Tr
+            } else if kmr > en && kmr > tr {
+                Language::Kmr
+            } else {
+                Language::En
+            }
         }
-        let mut end = start;
-        while let Some((true, len)) = self.at(end) {
-            end += len;
+    }
+}
+
+/// Longest stopword in UTF-8 bytes: a word's bytes are packed into one integer key, and a
+/// longer word cannot be a stopword.
+const KEY_BYTES: usize = 16;
+
+/// The lowercased UTF-8 bytes of the word being read (its first `KEY_BYTES`), read as one
+/// little-endian integer key, and where its stem (the part before its first ZWNJ) ends.
+#[derive(Debug, Default)]
+struct WordKey {
+    bytes: [u8; KEY_BYTES],
+    /// Bytes pushed, counting those that did not fit.
+    len: usize,
+    /// Length of the stem, once a ZWNJ was read.
+    stem: Option<usize>,
+    /// Where the first char whose lowercase is not one char was pushed: from there on the
+    /// word can match no stopword.
+    unmatchable_from: Option<usize>,
+}
+
+impl WordKey {
+    #[inline]
+    fn push(&mut self, c: char) {
+        let end = self.len + c.len_utf8();
+        if let Some(room) = self.bytes.get_mut(self.len..end) {
+            c.encode_utf8(room);
         }
-        self.pos = end;
-        self.text.get(start..end)
+        self.len = end;
+    }
+
+    fn push_unmatchable(&mut self, c: char) {
+        self.unmatchable_from.get_or_insert(self.len);
+        self.push(c);
+    }
+
+    fn mark_stem(&mut self) {
+        self.stem.get_or_insert(self.len);
+    }
+
+    fn key(&self) -> Option<u128> {
+        (self.len <= KEY_BYTES && self.unmatchable_from.is_none())
+            .then(|| u128::from_le_bytes(self.bytes))
+    }
+
+    /// The stem's key, when the word has a ZWNJ.
+    fn stem_key(&self) -> Option<u128> {
+        let len = self.stem?;
+        let matchable = len <= KEY_BYTES && self.unmatchable_from.is_none_or(|u| u >= len);
+        Some(if matchable {
+            u128::from_le_bytes(self.bytes) & mask_below(len)
+        } else {
+            0
+        })
+    }
+
+    /// Whether the word starts with the Arabic article `ال`.
+    fn has_article(&self) -> bool {
+        self.bytes.starts_with("ال".as_bytes())
+    }
+}
+
+/// The low `len` bytes of a key.
+fn mask_below(len: usize) -> u128 {
+    if len >= KEY_BYTES {
+        u128::MAX
+    } else {
+        (1u128 << (8 * len)) - 1
     }
 }
 
@@ -361,26 +457,78 @@ const AR: u8 = 8;
 const FA: u8 = 16;
 const CKB: u8 = 32;
 
-/// Every stopword with the languages whose list holds it: one lookup per word of a comment.
-static STOPWORDS: LazyLock<FastMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut map = FastMap::default();
-    for (list, bit) in [
-        (EN_WORDS, EN),
-        (TR_WORDS, TR),
-        (KMR_WORDS, KMR),
-        (AR_WORDS, AR),
-        (FA_WORDS, FA),
-        (CKB_WORDS, CKB),
-    ] {
-        for w in list {
-            *map.entry(*w).or_insert(0) |= bit;
+/// Every stopword, packed as [`WordKey`] packs words, with the bits of the languages whose
+/// list holds it: an open-addressing table with integer keys, so the lookup of a word costs a
+/// multiplication and a compare, not a string hash.
+struct StopTable {
+    slots: Vec<(u128, u8)>,
+}
+
+/// Slots of the table: a power of two, several times the number of stopwords.
+const STOP_SLOTS: usize = 1024;
+
+impl StopTable {
+    fn slot(key: u128) -> usize {
+        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+    }
+
+    /// The language bits of a packed word: 0 when it is no stopword (key 0, the empty word, is
+    /// never stored, and marks a free slot).
+    fn get(&self, key: u128) -> u8 {
+        let mut i = Self::slot(key);
+        loop {
+            let (k, bits) = self.slots[i];
+            if k == 0 {
+                return 0;
+            }
+            if k == key {
+                return bits;
+            }
+            i = (i + 1) % STOP_SLOTS;
         }
     }
-    map
-});
 
-/// Longer than any Latin-script stopword in bytes, so longer ASCII words need no lookup.
-const LATIN_WORD_MAX: usize = 16;
+    fn insert(&mut self, key: u128, bit: u8) {
+        let mut i = Self::slot(key);
+        loop {
+            let (k, bits) = &mut self.slots[i];
+            if *k == key || *k == 0 {
+                *k = key;
+                *bits |= bit;
+                return;
+            }
+            i = (i + 1) % STOP_SLOTS;
+        }
+    }
+}
+
+const LISTS: [(&[&str], u8); 6] = [
+    (EN_WORDS, EN),
+    (TR_WORDS, TR),
+    (KMR_WORDS, KMR),
+    (AR_WORDS, AR),
+    (FA_WORDS, FA),
+    (CKB_WORDS, CKB),
+];
+
+static STOPWORDS: LazyLock<StopTable> = LazyLock::new(|| {
+    let mut table = StopTable {
+        slots: vec![(0, 0); STOP_SLOTS],
+    };
+    for (list, bit) in LISTS {
+        for w in list {
+            let mut key = WordKey::default();
+            w.chars().for_each(|c| key.push(c));
+            // Every list word fits a key (a test checks it), so none is skipped here.
+            if let Some(k) = key.key() {
+                table.insert(k, bit);
+            }
+        }
+    }
+    table
+});
 
 #[cfg(test)]
 mod tests {
@@ -406,34 +554,131 @@ mod tests {
     }
 
     #[test]
-    fn letter_table_matches_letter() {
+    fn char_table_matches_char_info() {
         for c in (0..0x800).filter_map(char::from_u32) {
-            assert_eq!(LETTERS[c as usize], letter(c), "{c:?}");
+            assert_eq!(CHAR_INFO[c as usize], CharInfo::of(c), "{c:?}");
+        }
+    }
+
+    /// The detection rules written plainly (std splitting, lowercasing and a string map): the
+    /// one-pass `detect` must agree with them.
+    fn reference(text: &str) -> Language {
+        let mut lists = std::collections::HashMap::<&str, u8>::new();
+        for (list, bit) in LISTS {
+            for w in list {
+                *lists.entry(w).or_insert(0) |= bit;
+            }
+        }
+        let lookup = |w: &str| lists.get(w).copied().unwrap_or(0);
+        let (mut latin, mut arabic, mut other) = (0u32, 0u32, 0u32);
+        let (mut tr, mut kmr, mut ckb, mut fa, mut ar) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        for c in text.chars() {
+            match letter(c) {
+                Letter::None => {}
+                Letter::Latin => latin += 1,
+                Letter::LatinTr => (latin, tr) = (latin + 1, tr + 1),
+                Letter::LatinKmr => (latin, kmr) = (latin + 1, kmr + 1),
+                Letter::Arabic => arabic += 1,
+                Letter::ArabicCkb => (arabic, ckb) = (arabic + 1, ckb + 1),
+                Letter::ArabicFa => (arabic, fa) = (arabic + 1, fa + 1),
+                Letter::ArabicAr => (arabic, ar) = (arabic + 1, ar + 1),
+                Letter::Other => other += 1,
+            }
+        }
+        if latin == 0 && arabic == 0 {
+            return if other > 0 {
+                Language::Other
+            } else {
+                Language::En
+            };
+        }
+        if other > latin + arabic {
+            return Language::Other;
+        }
+        let words = text
+            .split(|c: char| !c.is_alphanumeric() && c != ZWNJ)
+            .filter(|w| !w.is_empty());
+        if arabic >= latin {
+            let (mut ar, mut fa, mut ckb_score) = (ar * 2, fa * 2, ckb * 3);
+            for w in words {
+                let stem = w.split(ZWNJ).next().unwrap_or(w);
+                ar += 3 * u32::from(lookup(w) & AR != 0 || w.starts_with("ال"));
+                fa += 3 * u32::from((lookup(w) | lookup(stem)) & FA != 0);
+                ckb_score += 3 * u32::from(lookup(w) & CKB != 0);
+            }
+            if ckb > 0 && ckb_score >= fa && ckb_score >= ar {
+                Language::Ckb
+            } else if fa > ar {
+                Language::Fa
+            } else {
+                Language::Ar
+            }
+        } else {
+            let (mut en, mut tr, mut kmr) = (0, tr * 2, kmr * 2);
+            for w in words.map(str::to_lowercase) {
+                en += 2 * u32::from(lookup(&w) & EN != 0);
+                tr += 2 * u32::from(lookup(&w) & TR != 0);
+                kmr += 2 * u32::from(lookup(&w) & KMR != 0);
+            }
+            if tr > en && tr >= kmr {
+                Language::Tr
+            } else if kmr > en && kmr > tr {
+                Language::Kmr
+            } else {
+                Language::En
+            }
         }
     }
 
     #[test]
-    fn words_split_like_the_std_splitter() {
+    fn one_pass_detection_agrees_with_the_plain_rules() {
         for text in [
             "",
             "  ",
             "The deal, isn't it? 2015!",
+            "THE DEAL IS OFF AND YOU KNOW IT",
             "عرب\u{200C}ها و در-این  ",
-            "Çok güzel... değil mi?",
+            "می\u{200C}خواهم این را برای تو",
+            "\u{200C}این و",
+            "Çok güzel... değil mi? İÇİN ÇOK",
             "a\u{0301}b c",
+            "Ev biryar ji bo gelê herêmê pir girîng e. HÛN JÎ",
+            "ئەم بڕیارە بۆ خەڵکی هەرێم زۆر گرنگە و لە",
+            "الحكومة في هذا الوقت لا تفهم ما يريد الناس",
+            "mixed text و در with both scripts و",
+            "\u{212A}u ji di",
+            "averyveryverylongwordthatisnotastopword the",
+            "Это совсем другой язык",
         ] {
-            let std: Vec<&str> = text
-                .split(|c: char| !c.is_alphanumeric() && c != '\u{200C}')
-                .filter(|w| !w.is_empty())
-                .collect();
-            assert_eq!(Words { text, pos: 0 }.collect::<Vec<_>>(), std, "{text:?}");
+            assert_eq!(detect(text), reference(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_detection_agrees_on_any_text(text in "(?s).{0,60}") {
+            proptest::prop_assert_eq!(detect(&text), reference(&text));
+        }
+
+        #[test]
+        fn one_pass_detection_agrees_on_stopword_soup(
+            words in proptest::collection::vec(
+                proptest::sample::select(
+                    LISTS.iter().flat_map(|(l, _)| l.iter().copied())
+                        .chain(["DE", "İçin", "\u{200C}", "x", "ال", "Ç"]).collect::<Vec<_>>()),
+                0..12)
+        ) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(detect(&text), reference(&text));
         }
     }
 
     #[test]
-    fn latin_stopwords_fit_the_lowering_buffer() {
-        for w in EN_WORDS.iter().chain(TR_WORDS).chain(KMR_WORDS) {
-            assert!(w.len() <= LATIN_WORD_MAX, "{w}");
+    fn stopwords_fit_a_key() {
+        for (list, _) in LISTS {
+            for w in list {
+                assert!(w.len() <= KEY_BYTES, "{w}");
+            }
         }
     }
 

@@ -120,11 +120,43 @@ struct Inner {
     block_weight: f32,
     flag_weight: f32,
     citation_domains: Vec<String>,
-    /// `thresholds[lang][category]`, `lang` = `None` for the defaults.
-    thresholds: BTreeMap<(Option<Language>, Category), Thresholds>,
+    /// The thresholds of every (language or none, category), resolved once: see `slot`.
+    thresholds: Vec<Thresholds>,
     lexicon: Lexicon,
     promo: PromoPatterns,
     learned: LearnedPolicy,
+}
+
+/// Where the thresholds of `(lang, category)` sit in `Inner::thresholds`: every comment
+/// reads all of them, so they are an array, not a map.
+fn slot(lang: Option<Language>, category: Category) -> usize {
+    lang.map_or(0, |l| l as usize + 1) * Category::ALL.len() + category as usize
+}
+
+/// The thresholds of every (language or none, category): the language's own where the policy
+/// sets them, else the defaults.
+fn resolve_thresholds(set: &BTreeMap<(Option<Language>, Category), Thresholds>) -> Vec<Thresholds> {
+    let fallback = Thresholds {
+        reject: None,
+        review: 0.4,
+    };
+    let languages = std::iter::once(None).chain(
+        Language::KNOWN
+            .into_iter()
+            .chain([Language::Other])
+            .map(Some),
+    );
+    let mut out = vec![fallback; (Language::KNOWN.len() + 2) * Category::ALL.len()];
+    for lang in languages {
+        for category in Category::ALL {
+            out[slot(lang, category)] = set
+                .get(&(lang, category))
+                .or_else(|| set.get(&(None, category)))
+                .copied()
+                .unwrap_or(fallback);
+        }
+    }
+    out
 }
 
 /// A moderation policy. Cheap to clone (the compiled lexicons are shared), `Send + Sync`.
@@ -302,7 +334,7 @@ impl Policy {
                 block_weight,
                 flag_weight,
                 citation_domains,
-                thresholds,
+                thresholds: resolve_thresholds(&thresholds),
                 lexicon,
                 promo: PromoPatterns::default(),
                 learned,
@@ -333,15 +365,7 @@ impl Policy {
 
     /// The thresholds of `category` for comments in `lang` (`None`: the defaults).
     pub(crate) fn thresholds_for(&self, category: Category, lang: Option<Language>) -> Thresholds {
-        self.inner
-            .thresholds
-            .get(&(lang, category))
-            .or_else(|| self.inner.thresholds.get(&(None, category)))
-            .copied()
-            .unwrap_or(Thresholds {
-                reject: None,
-                review: 0.4,
-            })
+        self.inner.thresholds[slot(lang, category)]
     }
 
     /// Domains whose links are citations, not promotion.

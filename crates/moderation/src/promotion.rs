@@ -66,19 +66,32 @@ impl Default for PromoPatterns {
     }
 }
 
-/// The words for "dot" in a spelled-out address (`example dot com`).
-const SPELLED_DOTS: [&str; 5] = ["dot", "d0t", "nokta", "نقطه", "خال"];
+/// The words for "dot" in a spelled-out address (`example dot com`), between the spaces that
+/// `spelled_domain` needs around them: the prefilter for that pattern.
+const SPELLED_DOTS: [&str; 5] = [" dot ", " d0t ", " nokta ", " نقطه ", " خال "];
 
-/// Whether a word ending in a spelled-out dot is followed by another (what `spelled_domain`
-/// needs): one pass over the bytes, looking back from each space.
-fn has_spelled_dot(lowered: &str) -> bool {
-    let bytes = lowered.as_bytes();
-    (0..bytes.len()).any(|p| {
-        bytes[p] == b' '
-            && SPELLED_DOTS
-                .iter()
-                .any(|d| bytes[..p].ends_with(d.as_bytes()))
-    })
+/// The numeric chars of `text` (`char::is_numeric`: ASCII, Eastern Arabic and Persian digits and
+/// the rest). Two-byte chars (Arabic script, accented Latin) are decoded by hand from their
+/// bytes, the text being valid UTF-8; only longer ones go through the standard decoder.
+fn count_digits(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut digits) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            digits += usize::from(b.is_ascii_digit());
+            i += 1;
+        } else if b < 0xE0 {
+            let low = bytes.get(i + 1).map_or(0, |&n| u32::from(n & 0x3F));
+            let c = char::from_u32((u32::from(b & 0x1F) << 6) | low);
+            digits += usize::from(c.is_some_and(chars::is_numeric));
+            i += 2;
+        } else {
+            let c = text.get(i..).and_then(|rest| rest.chars().next());
+            digits += usize::from(c.is_some_and(chars::is_numeric));
+            i += c.map_or(1, char::len_utf8);
+        }
+    }
+    digits
 }
 
 /// Whether a `.` is followed by a letter (or any non-ASCII character, which `(?i)` might match
@@ -155,18 +168,11 @@ impl PromoPatterns {
             taken.iter().any(|&(a, b)| s < b && a < e)
         };
 
-        // Cheap prefilters, in one pass: most comments have no '@', '.', digits or
-        // spelled-out dots.
-        let (mut has_at, mut has_dot, mut digits) = (false, false, 0usize);
-        for c in text.chars() {
-            match c {
-                '@' => has_at = true,
-                '.' => has_dot = true,
-                '0'..='9' => digits += 1,
-                c if !c.is_ascii() && chars::is_numeric(c) => digits += 1,
-                _ => {}
-            }
-        }
+        // Cheap prefilters: most comments have no '@', '.', digits or spelled-out dots.
+        let bytes = text.as_bytes();
+        let has_at = bytes.contains(&b'@');
+        let has_dot = bytes.contains(&b'.');
+        let digits = count_digits(text);
         let emails = if has_at && has_dot {
             self.email.find_iter(text).collect()
         } else {
@@ -274,7 +280,7 @@ impl PromoPatterns {
                 }
             }
         }
-        let spelled = if has_spelled_dot(lowered) {
+        let spelled = if SPELLED_DOTS.iter().any(|d| lowered.contains(d)) {
             self.spelled_domain.find_iter(lowered).collect()
         } else {
             Vec::new()
@@ -338,6 +344,21 @@ mod tests {
             .into_iter()
             .map(|s| s.name)
             .collect()
+    }
+
+    #[test]
+    fn counts_digits_of_every_width() {
+        for text in [
+            "",
+            "abc",
+            "12 ٣٤ ۵۶ ½ ²",
+            "🙂 7 ߁ ४ 𝟗",
+            "çok güzel 99",
+            "عرب\u{200C}ها ۱۲۳",
+        ] {
+            let want = text.chars().filter(|c| c.is_numeric()).count();
+            assert_eq!(count_digits(text), want, "{text}");
+        }
     }
 
     #[test]
