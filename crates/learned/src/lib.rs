@@ -62,5 +62,5 @@ pub use calibrate::{
 };
 pub use error::LearnedError;
 pub use features::{FeatureConfig, Featurizer, MAX_BITS, MAX_CHARS, MIN_BITS, SparseVector};
-pub use model::{Calibration, HEAD_COUNT, Head, Model, Scores, Thresholds};
+pub use model::{Calibration, HEAD_COUNT, Head, InLanguage, Model, Scores, Thresholds};
 pub use train::{Example, Labels, Progress, TrainConfig, TrainedWeights, train};

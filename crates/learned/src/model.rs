@@ -172,6 +172,36 @@ struct LanguageParams {
     heads: [Option<(Calibration, Thresholds)>; HEAD_COUNT],
 }
 
+/// A model's calibration and thresholds for texts in one language: [`Model::in_language`].
+#[derive(Debug, Clone, Copy)]
+pub struct InLanguage<'m> {
+    model: &'m Model,
+    own: Option<&'m LanguageParams>,
+}
+
+impl InLanguage<'_> {
+    fn own(&self, head: Head) -> Option<(Calibration, Thresholds)> {
+        self.own?.heads[head.index()]
+    }
+
+    /// The calibration a head uses: the language's own, else the model-wide one.
+    pub fn calibration(&self, head: Head) -> Calibration {
+        self.own(head)
+            .map_or(self.model.calibration(head), |(c, _)| c)
+    }
+
+    /// The thresholds of a head: the language's own, else the model-wide ones.
+    pub fn thresholds(&self, head: Head) -> Thresholds {
+        self.own(head)
+            .map_or(self.model.thresholds(head), |(_, t)| t)
+    }
+
+    /// Whether the head has its own calibration and thresholds for the language.
+    pub fn has_own(&self, head: Head) -> bool {
+        self.own(head).is_some()
+    }
+}
+
 /// A trained multi-label classifier, ready to score. Immutable once built; scoring is cheap
 /// and thread-safe.
 #[derive(Debug, Clone, PartialEq)]
@@ -403,24 +433,27 @@ impl Model {
 
     /// The calibration a head uses for a text in `language`.
     pub fn calibration_in(&self, head: Head, language: Option<&str>) -> Calibration {
-        self.own(head, language)
-            .map_or(self.calibration(head), |(c, _)| c)
+        self.in_language(language).calibration(head)
     }
 
     /// The thresholds of a head for a text in `language` (on [`Model::score_in`]'s scores):
     /// the language's own where the model has them, else the model-wide ones.
     pub fn thresholds_in(&self, head: Head, language: Option<&str>) -> Thresholds {
-        self.own(head, language)
-            .map_or(self.thresholds(head), |(_, t)| t)
+        self.in_language(language).thresholds(head)
     }
 
     /// Whether a head has its own calibration and thresholds for `language`.
     pub fn has_own(&self, head: Head, language: &str) -> bool {
-        self.own(head, Some(language)).is_some()
+        self.in_language(Some(language)).has_own(head)
     }
 
-    fn own(&self, head: Head, language: Option<&str>) -> Option<(Calibration, Thresholds)> {
-        self.language(language)?.heads[head.index()]
+    /// The model's parameters for texts in `language`, the language looked up once (the
+    /// engine asks for several heads' per comment).
+    pub fn in_language(&self, language: Option<&str>) -> InLanguage<'_> {
+        InLanguage {
+            model: self,
+            own: self.language(language),
+        }
     }
 
     /// Gives a head its own calibration and thresholds for texts in `language` (an ASCII code

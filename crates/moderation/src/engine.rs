@@ -84,7 +84,7 @@ fn analyse<'t>(text: &'t str, lang_hint: Option<&str>, policy: &Policy) -> Analy
     let norm = normalize(text, lang == Language::Tr);
     let lexicon = policy.lexicon();
     let hits = lexicon
-        .find(&norm)
+        .find(&norm, lang)
         .into_iter()
         .filter_map(|h| {
             let e = lexicon.entry(h.entry);
@@ -465,6 +465,7 @@ fn learned_stage(a: &Analysis<'_>, policy: &Policy) -> Option<Learned> {
     let lang = a.lang.code();
     let signals = signals(a, policy);
     let assessment = learned::assess(model, &a.norm.text, &signals, lang);
+    let params = model.in_language(Some(lang));
     let lexicon = policy.lexicon();
     let protected = || {
         let has = |kind: Kind| {
@@ -481,7 +482,7 @@ fn learned_stage(a: &Analysis<'_>, policy: &Policy) -> Option<Learned> {
         .auto_reject
         .iter()
         .filter_map(|&h| {
-            let t = learned::reject_threshold(model, h, lang)?;
+            let t = learned::reject_threshold(&params, h)?;
             let s = assessment.get(h);
             (s >= t).then_some((h, s, t))
         })
@@ -509,7 +510,7 @@ fn learned_stage(a: &Analysis<'_>, policy: &Policy) -> Option<Learned> {
         ApproveGate::NotFlagged => flag.is_none() || is_protected,
         ApproveGate::Confident => [Head::Offensive, Head::IdentityAbuse]
             .into_iter()
-            .all(|h| learned::confidently_clean(model, &assessment, h, lang)),
+            .all(|h| learned::confidently_clean(model, &params, &assessment, h)),
     };
     Some(Learned {
         assessment,
@@ -820,7 +821,10 @@ mod tests {
         let model = learned::model().expect("the embedded model loads");
         for lang in ["ckb", "kmr"] {
             for head in Head::ALL {
-                assert_eq!(learned::reject_threshold(model, head, lang), None);
+                assert_eq!(
+                    learned::reject_threshold(&model.in_language(Some(lang)), head),
+                    None
+                );
             }
         }
     }

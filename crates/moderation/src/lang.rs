@@ -150,6 +150,9 @@ const CKB_WORDS: &[&str] = &[
     "ئێوە",
 ];
 
+/// Number of [`Letter`] kinds.
+const LETTER_KINDS: usize = 9;
+
 /// What a character says about the script and language of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Letter {
@@ -204,7 +207,7 @@ pub fn detect(text: &str) -> Language {
         if c.is_ascii() {
             let b = c as u8;
             if b.is_ascii_alphanumeric() {
-                n.latin += u32::from(b.is_ascii_alphabetic());
+                n.letters[Letter::Latin as usize] += u32::from(b.is_ascii_alphabetic());
                 word.push(char::from(b.to_ascii_lowercase()));
             } else {
                 n.word_end(&mut word);
@@ -275,14 +278,8 @@ const ZWNJ: char = '\u{200C}';
 /// What [`detect`] counts.
 #[derive(Debug, Default)]
 struct Counts {
-    latin: u32,
-    arabic: u32,
-    other: u32,
-    tr_letters: u32,
-    kmr_letters: u32,
-    ckb_letters: u32,
-    fa_letters: u32,
-    ar_letters: u32,
+    /// Characters of each [`Letter`] kind, indexed by its discriminant.
+    letters: [u32; LETTER_KINDS],
     /// Stopword evidence per language, in the weights `decide` gives it.
     en: u32,
     tr: u32,
@@ -294,32 +291,7 @@ struct Counts {
 
 impl Counts {
     fn count(&mut self, letter: Letter) {
-        match letter {
-            Letter::None => {}
-            Letter::Latin => self.latin += 1,
-            Letter::LatinTr => {
-                self.latin += 1;
-                self.tr_letters += 1;
-            }
-            Letter::LatinKmr => {
-                self.latin += 1;
-                self.kmr_letters += 1;
-            }
-            Letter::Arabic => self.arabic += 1,
-            Letter::ArabicCkb => {
-                self.arabic += 1;
-                self.ckb_letters += 1;
-            }
-            Letter::ArabicFa => {
-                self.arabic += 1;
-                self.fa_letters += 1;
-            }
-            Letter::ArabicAr => {
-                self.arabic += 1;
-                self.ar_letters += 1;
-            }
-            Letter::Other => self.other += 1,
-        }
+        self.letters[letter as usize] += 1;
     }
 
     /// Scores the word just read (lowercased; Arabic script has no case) and starts a new one.
@@ -343,21 +315,26 @@ impl Counts {
     }
 
     fn decide(&self) -> Language {
-        if self.latin == 0 && self.arabic == 0 {
-            return if self.other > 0 {
+        let n = |l: Letter| self.letters[l as usize];
+        let latin = n(Letter::Latin) + n(Letter::LatinTr) + n(Letter::LatinKmr);
+        let arabic =
+            n(Letter::Arabic) + n(Letter::ArabicCkb) + n(Letter::ArabicFa) + n(Letter::ArabicAr);
+        let other = n(Letter::Other);
+        if latin == 0 && arabic == 0 {
+            return if other > 0 {
                 Language::Other
             } else {
                 Language::En
             };
         }
-        if self.other > self.latin + self.arabic {
+        if other > latin + arabic {
             return Language::Other;
         }
-        if self.arabic >= self.latin {
-            let ar = self.ar_letters * 2 + self.ar;
-            let fa = self.fa_letters * 2 + self.fa;
-            let ckb = self.ckb_letters * 3 + self.ckb;
-            if self.ckb_letters > 0 && ckb >= fa && ckb >= ar {
+        if arabic >= latin {
+            let ar = n(Letter::ArabicAr) * 2 + self.ar;
+            let fa = n(Letter::ArabicFa) * 2 + self.fa;
+            let ckb = n(Letter::ArabicCkb) * 3 + self.ckb;
+            if n(Letter::ArabicCkb) > 0 && ckb >= fa && ckb >= ar {
                 Language::Ckb
             } else if fa > ar {
                 Language::Fa
@@ -367,8 +344,8 @@ impl Counts {
         } else {
             let (en, tr, kmr) = (
                 self.en,
-                self.tr_letters * 2 + self.tr,
-                self.kmr_letters * 2 + self.kmr,
+                n(Letter::LatinTr) * 2 + self.tr,
+                n(Letter::LatinKmr) * 2 + self.kmr,
             );
             if tr > en && tr >= kmr {
                 Language::Tr

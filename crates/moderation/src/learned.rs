@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use tribune_learned::{HEAD_COUNT, Head, Model};
+use tribune_learned::{HEAD_COUNT, Head, InLanguage, Model};
 
 use crate::Category;
 
@@ -76,12 +76,9 @@ impl Assessment {
 /// Scores a normalised text with its signals in `language`.
 pub(crate) fn assess(model: &Model, text: &str, signals: &[String], language: &str) -> Assessment {
     let margins = model.margins_in(text, signals, Some(language));
+    let params = model.in_language(Some(language));
     Assessment {
-        scores: std::array::from_fn(|h| {
-            model
-                .calibration_in(Head::ALL[h], Some(language))
-                .apply(margins[h])
-        }),
+        scores: std::array::from_fn(|h| params.calibration(Head::ALL[h]).apply(margins[h])),
         margins,
     }
 }
@@ -89,19 +86,23 @@ pub(crate) fn assess(model: &Model, text: &str, signals: &[String], language: &s
 /// The model's 99%-precision reject threshold of `head` for `language`, only where the
 /// model measured it on dev texts of that language (its own thresholds): a language the
 /// model has no labelled data for (Kurdish) never rejects on a learned score alone.
-pub(crate) fn reject_threshold(model: &Model, head: Head, language: &str) -> Option<f32> {
-    if !model.has_own(head, language) {
+pub(crate) fn reject_threshold(params: &InLanguage<'_>, head: Head) -> Option<f32> {
+    if !params.has_own(head) {
         return None;
     }
-    model.thresholds_in(head, Some(language)).reject
+    params.thresholds(head).reject
 }
 
 /// Whether `head` scores under the model's 99%-precision approve threshold: the language's
 /// own where it has one, else the model-wide one on the model-wide calibration.
-pub(crate) fn confidently_clean(model: &Model, a: &Assessment, head: Head, language: &str) -> bool {
-    let own = model.thresholds_in(head, Some(language));
-    if model.has_own(head, language)
-        && let Some(t) = own.approve
+pub(crate) fn confidently_clean(
+    model: &Model,
+    params: &InLanguage<'_>,
+    a: &Assessment,
+    head: Head,
+) -> bool {
+    if params.has_own(head)
+        && let Some(t) = params.thresholds(head).approve
     {
         return a.get(head) <= t;
     }

@@ -110,10 +110,52 @@ pub struct Hit {
 /// A compiled set of lexicons.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
+    /// Over every entry, for comments in no served script.
+    all: Matcher,
+    /// Over the entries that can count in a Latin-script comment, and in an Arabic-script one:
+    /// an entry of the other script never does (see `engine::effective_action`), except an
+    /// `allow`, which only suppresses matches inside its own. A smaller automaton stays in cache.
+    latin: Matcher,
+    arabic: Matcher,
+    entries: Vec<Entry>,
+}
+
+/// One automaton over some of the entries' patterns.
+#[derive(Debug, Clone)]
+struct Matcher {
     automaton: AhoCorasick,
     /// Pattern id → entry index.
     pattern_entry: Vec<usize>,
-    entries: Vec<Entry>,
+}
+
+impl Matcher {
+    fn build(
+        patterns: &[String],
+        pattern_entry: &[usize],
+        entries: &[Entry],
+        keep: impl Fn(&Entry) -> bool,
+    ) -> Result<Matcher, LexiconError> {
+        let (patterns, pattern_entry): (Vec<&String>, Vec<usize>) = patterns
+            .iter()
+            .zip(pattern_entry)
+            .filter(|&(_, &e)| keep(&entries[e]))
+            .map(|(p, &e)| (p, e))
+            .unzip();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            // A DFA: the lexicons are small and matching speed is what every comment pays.
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(patterns)
+            .map_err(|e| LexiconError {
+                source: "lexicon".into(),
+                line: 0,
+                message: e.to_string(),
+            })?;
+        Ok(Matcher {
+            automaton,
+            pattern_entry,
+        })
+    }
 }
 
 /// A lexicon source: a language, a file name stem (category or cue kind) and its text.
@@ -304,19 +346,20 @@ impl Lexicon {
                 pattern_entry.push(idx);
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            // A DFA: the lexicons are small and matching speed is what every comment pays.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| LexiconError {
-                source: "lexicon".into(),
-                line: 0,
-                message: e.to_string(),
-            })?;
+        let script = |latin: bool| {
+            move |e: &Entry| {
+                e.action == Action::Allow
+                    || if latin {
+                        e.lang.latin_script()
+                    } else {
+                        e.lang.arabic_script()
+                    }
+            }
+        };
         Ok(Lexicon {
-            automaton,
-            pattern_entry,
+            all: Matcher::build(&patterns, &pattern_entry, &entries, |_| true)?,
+            latin: Matcher::build(&patterns, &pattern_entry, &entries, script(true))?,
+            arabic: Matcher::build(&patterns, &pattern_entry, &entries, script(false))?,
             entries,
         })
     }
@@ -330,11 +373,19 @@ impl Lexicon {
         self.entries.len()
     }
 
-    /// All matches on word boundaries, minus those inside an `allow` match.
-    pub fn find(&self, norm: &Normalized) -> Vec<Hit> {
+    /// All matches on word boundaries, minus those inside an `allow` match, of the entries
+    /// that can count in a comment in `lang`.
+    pub fn find(&self, norm: &Normalized, lang: Language) -> Vec<Hit> {
+        let matcher = if lang.latin_script() {
+            &self.latin
+        } else if lang.arabic_script() {
+            &self.arabic
+        } else {
+            &self.all
+        };
         let mut hits: Vec<Hit> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(norm.text.as_str()) {
-            let entry = self.pattern_entry[m.pattern().as_usize()];
+        for m in matcher.automaton.find_overlapping_iter(norm.text.as_str()) {
+            let entry = matcher.pattern_entry[m.pattern().as_usize()];
             let e = &self.entries[entry];
             let (s, t) = (m.start(), m.end());
             if (e.prefix_open || norm.is_word_start(s)) && (e.suffix_open || norm.is_word_end(t)) {
@@ -419,7 +470,7 @@ mod tests {
     }
 
     fn phrases(lex: &Lexicon, text: &str) -> Vec<String> {
-        lex.find(&normalize(text, false))
+        lex.find(&normalize(text, false), Language::Other)
             .into_iter()
             .filter(|h| lex.entry(h.entry).kind != Kind::Allow)
             .map(|h| lex.entry(h.entry).phrase.clone())

@@ -172,34 +172,45 @@ fn fold(c: char, turkish: bool, mut push: impl FnMut(char)) {
 const FOLD_TABLE_LEN: usize = 0x800;
 /// Longest fold kept in the table.
 const FOLD_MAX: usize = 3;
-/// A fold in the table: its characters, and how many of them are used.
-type Fold = ([char; FOLD_MAX], u8);
 
-/// `fold` of every non-ASCII character below `FOLD_TABLE_LEN` whose fold is the same in Turkish
-/// and elsewhere and at most `FOLD_MAX` long: decomposition and case tables cost more than
-/// the rest of normalisation for Arabic-script and accented text.
-static FOLDS: LazyLock<Vec<Option<Fold>>> = LazyLock::new(|| {
+/// What the table knows of a character below `FOLD_TABLE_LEN`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TableFold {
+    /// Removed without a trace (`is_invisible`).
+    Invisible,
+    /// Folds to the first `len` of these chars, each with its class.
+    To([(char, Class); FOLD_MAX], u8),
+    /// Folds differently in Turkish, or to more than `FOLD_MAX` chars: `fold` decides.
+    Compute,
+}
+
+/// Every non-ASCII character below `FOLD_TABLE_LEN`: invisible, or its `fold` and the classes
+/// of what it folds to when that is the same in Turkish and elsewhere and at most `FOLD_MAX`
+/// long. Decomposition and case tables (and the chains of range tests) cost more than the rest
+/// of normalisation for Arabic-script and accented text.
+static FOLDS: LazyLock<Vec<TableFold>> = LazyLock::new(|| {
     (0..FOLD_TABLE_LEN as u32)
         .map(|u| {
-            let c = char::from_u32(u).filter(|c| !c.is_ascii())?;
+            let Some(c) = char::from_u32(u).filter(|c| !c.is_ascii()) else {
+                return TableFold::Compute;
+            };
+            if is_invisible(c) {
+                return TableFold::Invisible;
+            }
             let (mut plain, mut turkish) = (Vec::new(), Vec::new());
             fold(c, false, |f| plain.push(f));
             fold(c, true, |f| turkish.push(f));
             if plain != turkish || plain.len() > FOLD_MAX {
-                return None;
+                return TableFold::Compute;
             }
-            let mut chars = ['\0'; FOLD_MAX];
-            chars[..plain.len()].copy_from_slice(&plain);
-            Some((chars, plain.len() as u8))
+            let mut to = [('\0', Class::Break); FOLD_MAX];
+            for (slot, &f) in to.iter_mut().zip(&plain) {
+                *slot = (f, class_of(f));
+            }
+            TableFold::To(to, plain.len() as u8)
         })
         .collect()
 });
-
-/// The table's fold of `c`, when it has one.
-fn cached_fold(c: char) -> Option<&'static [char]> {
-    let (chars, len) = FOLDS.get(c as usize)?.as_ref()?;
-    chars.get(..usize::from(*len))
-}
 
 /// Characters that are removed without a trace (zero-width, soft hyphen, joiners, variation
 /// selectors, tatweel, BOM).
@@ -301,6 +312,7 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
     folded.reserve(text.len());
     let mut pending_soft = false;
     let mut saw_invisible = false;
+    let table = &*FOLDS;
     for (i, c) in text.char_indices() {
         let start = i as u32;
         if c.is_ascii() {
@@ -323,6 +335,25 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
             continue;
         }
         let end = (i + c.len_utf8()) as u32;
+        match table.get(c as usize) {
+            Some(TableFold::Invisible) => {
+                saw_invisible = true;
+                continue;
+            }
+            Some(TableFold::To(to, len)) => {
+                for &(ch, class) in &to[..usize::from(*len)] {
+                    folded.push(Folded {
+                        ch,
+                        start,
+                        end,
+                        class,
+                        soft: std::mem::take(&mut pending_soft),
+                    });
+                }
+                continue;
+            }
+            _ => {}
+        }
         if c == '\u{200C}' {
             pending_soft = true;
             continue;
@@ -339,7 +370,7 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
             saw_invisible = true;
             continue;
         }
-        let mut push = |ch: char| {
+        fold(c, turkish, |ch: char| {
             folded.push(Folded {
                 ch,
                 start,
@@ -347,11 +378,7 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
                 class: class_of(ch),
                 soft: std::mem::take(&mut pending_soft),
             });
-        };
-        match cached_fold(c) {
-            Some(chars) => chars.iter().for_each(|&ch| push(ch)),
-            None => fold(c, turkish, push),
-        }
+        });
     }
     if saw_invisible {
         push_signal(&mut signals, "norm:invisible");
@@ -560,13 +587,23 @@ mod tests {
             assert_eq!(ASCII_CLASS[usize::from(b)], class_of(char::from(b)), "{b}");
         }
         for c in (0..FOLD_TABLE_LEN as u32).filter_map(char::from_u32) {
-            let Some(cached) = cached_fold(c) else {
-                continue;
-            };
-            for turkish in [false, true] {
-                let mut direct = Vec::new();
-                fold(c, turkish, |f| direct.push(f));
-                assert_eq!(cached, direct.as_slice(), "{c:?}");
+            let (mut plain, mut turkish) = (Vec::new(), Vec::new());
+            fold(c, false, |f| plain.push(f));
+            fold(c, true, |f| turkish.push(f));
+            match FOLDS[c as usize] {
+                TableFold::Invisible => assert!(is_invisible(c), "{c:?}"),
+                TableFold::To(to, len) => {
+                    assert!(!c.is_ascii() && !is_invisible(c), "{c:?}");
+                    let to = &to[..usize::from(len)];
+                    assert!(to.iter().all(|&(f, class)| class == class_of(f)), "{c:?}");
+                    let chars: Vec<char> = to.iter().map(|&(f, _)| f).collect();
+                    assert_eq!(chars, plain, "{c:?}");
+                    assert_eq!(chars, turkish, "{c:?}");
+                }
+                TableFold::Compute => assert!(
+                    c.is_ascii() || plain != turkish || plain.len() > FOLD_MAX,
+                    "{c:?}"
+                ),
             }
         }
     }

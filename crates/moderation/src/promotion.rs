@@ -71,27 +71,42 @@ impl Default for PromoPatterns {
 const SPELLED_DOTS: [&str; 5] = [" dot ", " d0t ", " nokta ", " نقطه ", " خال "];
 
 /// The numeric chars of `text` (`char::is_numeric`: ASCII, Eastern Arabic and Persian digits and
-/// the rest). Two-byte chars (Arabic script, accented Latin) are decoded by hand from their
-/// bytes, the text being valid UTF-8; only longer ones go through the standard decoder.
+/// the rest), counted over bytes so that the loops vectorise: two-byte numerics by their byte
+/// pair, only chars of three bytes or more decoded.
 fn count_digits(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let (mut i, mut digits) = (0, 0);
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            digits += usize::from(b.is_ascii_digit());
-            i += 1;
-        } else if b < 0xE0 {
-            let low = bytes.get(i + 1).map_or(0, |&n| u32::from(n & 0x3F));
-            let c = char::from_u32((u32::from(b & 0x1F) << 6) | low);
-            digits += usize::from(c.is_some_and(chars::is_numeric));
-            i += 2;
-        } else {
-            let c = text.get(i..).and_then(|rest| rest.chars().next());
-            digits += usize::from(c.is_some_and(chars::is_numeric));
-            i += c.map_or(1, char::len_utf8);
-        }
+    let ascii = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    if text.is_ascii() {
+        return ascii;
     }
-    digits
+    let two_byte = bytes
+        .windows(2)
+        .filter(|w| two_byte_numeric(w[0], w[1]))
+        .count();
+    let longer = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| {
+            b >= 0xE0
+                && text
+                    .get(i..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(chars::is_numeric)
+        })
+        .count();
+    ascii + two_byte + longer
+}
+
+/// Whether a lead byte and the next byte encode a numeric char of two bytes (U+0080..U+07FF):
+/// superscripts and fractions, Eastern Arabic, Persian and NKo digits.
+fn two_byte_numeric(lead: u8, next: u8) -> bool {
+    match lead {
+        0xC2 => matches!(next, 0xB2 | 0xB3 | 0xB9 | 0xBC..=0xBE),
+        0xD9 => matches!(next, 0xA0..=0xA9),
+        0xDB => matches!(next, 0xB0..=0xB9),
+        0xDF => matches!(next, 0x80..=0x89),
+        _ => false,
+    }
 }
 
 /// Whether a `.` is followed by a letter (or any non-ASCII character, which `(?i)` might match
@@ -344,6 +359,15 @@ mod tests {
             .into_iter()
             .map(|s| s.name)
             .collect()
+    }
+
+    #[test]
+    fn two_byte_numerics_are_exactly_the_numeric_chars_of_two_bytes() {
+        for c in ('\u{80}'..='\u{7FF}').filter(|c| c.len_utf8() == 2) {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(two_byte_numeric(b[0], b[1]), c.is_numeric(), "{c:?}");
+        }
     }
 
     #[test]
