@@ -877,9 +877,8 @@ impl<'a> CodeSums<'a> {
     }
 
     fn add_words(&mut self) {
-        let words = &self.words[..self.queued];
-        self.counts[WORD_BLOCK] += words.len() as u32;
-        add_rows(self.rows, words, &mut self.sums[WORD_BLOCK]);
+        let words = self.words;
+        self.add(WORD_BLOCK, &words[..self.queued]);
         self.queued = 0;
     }
 

@@ -464,8 +464,8 @@ fn learned_stage(a: &Analysis<'_>, policy: &Policy) -> Option<Learned> {
     let model = learned::model()?;
     let lang = a.lang.code();
     let signals = signals(a, policy);
-    let assessment = learned::assess(model, &a.norm.text, &signals, lang);
     let params = model.in_language(Some(lang));
+    let assessment = learned::assess(model, &params, &a.norm.text, &signals, lang);
     let lexicon = policy.lexicon();
     let protected = || {
         let has = |kind: Kind| {

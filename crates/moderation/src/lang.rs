@@ -207,7 +207,9 @@ pub fn detect(text: &str) -> Language {
         if c.is_ascii() {
             let b = c as u8;
             if b.is_ascii_alphanumeric() {
-                n.letters[Letter::Latin as usize] += u32::from(b.is_ascii_alphabetic());
+                if b.is_ascii_alphabetic() {
+                    n.count(Letter::Latin);
+                }
                 word.push(char::from(b.to_ascii_lowercase()));
             } else {
                 n.word_end(&mut word);
@@ -226,7 +228,7 @@ pub fn detect(text: &str) -> Language {
         if c == ZWNJ {
             word.mark_stem();
         }
-        match char::from_u32(i.lower) {
+        match i.lower {
             Some(lower) => word.push(lower),
             None => word.push_unmatchable(c),
         }
@@ -241,19 +243,16 @@ struct CharInfo {
     letter: Letter,
     /// Alphanumeric or ZWNJ: part of a word.
     in_word: bool,
-    /// Its lowercase when that is one char; `NO_LOWER` otherwise.
-    lower: u32,
+    /// Its lowercase, when that is one char.
+    lower: Option<char>,
 }
-
-/// Not a char: a lowercase of several chars.
-const NO_LOWER: u32 = u32::MAX;
 
 impl CharInfo {
     fn of(c: char) -> CharInfo {
         let mut lower = c.to_lowercase();
         let lower = match (lower.next(), lower.next()) {
-            (Some(l), None) => u32::from(l),
-            _ => NO_LOWER,
+            (Some(l), None) => Some(l),
+            _ => None,
         };
         CharInfo {
             letter: letter(c),

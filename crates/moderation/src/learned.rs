@@ -73,10 +73,15 @@ impl Assessment {
     }
 }
 
-/// Scores a normalised text with its signals in `language`.
-pub(crate) fn assess(model: &Model, text: &str, signals: &[String], language: &str) -> Assessment {
+/// Scores a normalised text with its signals in `language` (whose parameters `params` are).
+pub(crate) fn assess(
+    model: &Model,
+    params: &InLanguage<'_>,
+    text: &str,
+    signals: &[String],
+    language: &str,
+) -> Assessment {
     let margins = model.margins_in(text, signals, Some(language));
-    let params = model.in_language(Some(language));
     Assessment {
         scores: std::array::from_fn(|h| params.calibration(Head::ALL[h]).apply(margins[h])),
         margins,
