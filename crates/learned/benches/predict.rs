@@ -118,7 +118,7 @@ fn dev() -> &'static Vec<(String, String)> {
 #[divan::bench]
 fn typical_comments(bencher: divan::Bencher) {
     let (m, _) = model();
-    let signals = vec!["lex:insult:flag".to_owned()];
+    let signals = ["lex:insult:flag"];
     bencher.counter(ItemsCount::new(TYPICAL.len())).bench(|| {
         for (lang, text) in TYPICAL {
             divan::black_box(m.score_in(divan::black_box(text), &signals, Some(lang)));
@@ -144,7 +144,7 @@ fn dev_corpus(bencher: divan::Bencher) {
 #[divan::bench]
 fn word_contributions(bencher: divan::Bencher) {
     let (m, _) = model();
-    let signals = vec!["lex:insult:flag".to_owned()];
+    let signals = ["lex:insult:flag"];
     bencher.counter(ItemsCount::new(TYPICAL.len())).bench(|| {
         for (lang, text) in TYPICAL {
             divan::black_box(m.word_contributions(

@@ -454,7 +454,7 @@ impl Featurizer {
     pub(crate) fn visit(
         &self,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
         emit: impl FnMut(usize, u32),
     ) {
@@ -465,7 +465,7 @@ impl Featurizer {
     pub(crate) fn walk<S: Sink>(
         &self,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
         sink: S,
     ) -> S {
@@ -619,7 +619,7 @@ impl Featurizer {
 
     /// The feature vector of an already-normalised text plus the engine's signal tokens
     /// (e.g. `lex:profanity:block`, `promo:url`), with no language.
-    pub fn features(&self, text: &str, signals: &[String]) -> SparseVector {
+    pub fn features(&self, text: &str, signals: &[&str]) -> SparseVector {
         self.features_in(text, signals, None)
     }
 
@@ -629,7 +629,7 @@ impl Featurizer {
     pub fn features_in(
         &self,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
     ) -> SparseVector {
         let mut blocks: [Vec<u32>; BLOCKS] = Default::default();
@@ -742,7 +742,7 @@ pub(crate) mod tests {
     pub(crate) fn reference(
         f: &Featurizer,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
     ) -> (Vec<(usize, u32)>, Vec<Range<usize>>) {
         struct Walk<'a> {
@@ -864,7 +864,7 @@ pub(crate) mod tests {
     fn occurrences_with(
         f: &Featurizer,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
     ) -> [Vec<u32>; BLOCKS] {
         let mut blocks: [Vec<u32>; BLOCKS] = Default::default();
@@ -921,7 +921,8 @@ pub(crate) mod tests {
 
     #[test]
     fn the_walk_matches_the_reference_pass_in_every_setting() {
-        let signals: Vec<String> = (0..300).map(|k| format!("lex:{k}:flag")).collect();
+        let owned: Vec<String> = (0..300).map(|k| format!("lex:{k}:flag")).collect();
+        let signals: Vec<&str> = owned.iter().map(String::as_str).collect();
         let mut configs = vec![
             FeatureConfig::default(),
             FeatureConfig {
@@ -1026,7 +1027,7 @@ pub(crate) mod tests {
     #[test]
     fn features_are_sorted_unique_and_unit_length_without_repeats() {
         // No n-gram of "xyz quick" occurs twice.
-        let v = featurizer().features("xyz quick", &["lex:insult:flag".to_owned()]);
+        let v = featurizer().features("xyz quick", &["lex:insult:flag"]);
         assert!(v.indices().windows(2).all(|p| p[0] < p[1]));
         let norm: f32 = v.values().iter().map(|x| x * x).sum();
         assert!((norm - 1.0).abs() < 1e-5, "{norm}");
@@ -1089,7 +1090,7 @@ pub(crate) mod tests {
     fn signals_add_features() {
         let f = featurizer();
         let plain = f.features("buy now", &[]);
-        let flagged = f.features("buy now", &["promo:url".to_owned()]);
+        let flagged = f.features("buy now", &["promo:url"]);
         assert!(flagged.nnz() > plain.nnz());
     }
 

@@ -286,7 +286,7 @@ impl Model {
     }
 
     /// Features of a normalised text and its signal tokens, as the model expects them.
-    pub fn features(&self, text: &str, signals: &[String]) -> SparseVector {
+    pub fn features(&self, text: &str, signals: &[&str]) -> SparseVector {
         self.featurizer.features(text, signals)
     }
 
@@ -294,7 +294,7 @@ impl Model {
     pub fn features_in(
         &self,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
     ) -> SparseVector {
         self.featurizer.features_in(text, signals, language)
@@ -324,7 +324,7 @@ impl Model {
     pub fn margins_in(
         &self,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
     ) -> [f32; HEAD_COUNT] {
         let (sums, counts) = self
@@ -345,7 +345,7 @@ impl Model {
     pub fn word_contributions(
         &self,
         text: &str,
-        signals: &[String],
+        signals: &[&str],
         language: Option<&str>,
         head: Head,
     ) -> Vec<(Range<usize>, f32)> {
@@ -401,13 +401,13 @@ impl Model {
     }
 
     /// Features and prediction in one call, with no language.
-    pub fn score(&self, text: &str, signals: &[String]) -> Scores {
+    pub fn score(&self, text: &str, signals: &[&str]) -> Scores {
         self.score_in(text, signals, None)
     }
 
     /// Calibrated probabilities per head of a normalised text in `language`: what the engine
     /// calls for every comment. Allocates nothing.
-    pub fn score_in(&self, text: &str, signals: &[String], language: Option<&str>) -> Scores {
+    pub fn score_in(&self, text: &str, signals: &[&str], language: Option<&str>) -> Scores {
         self.calibrate_margins(self.margins_in(text, signals, language), language)
     }
 
@@ -1095,7 +1095,7 @@ mod tests {
 
     #[test]
     fn scoring_as_features_come_matches_the_feature_vector() {
-        let signals = ["lex:insult:flag".to_owned(), "promo:url".to_owned()];
+        let signals = ["lex:insult:flag", "promo:url"];
         let small = FeatureConfig {
             bits: 12,
             ..FeatureConfig::default()
@@ -1136,7 +1136,7 @@ mod tests {
     #[test]
     fn word_contributions_match_scoring_each_word_alone() {
         let m = model();
-        let signals = ["lex:insult:flag".to_owned()];
+        let signals = ["lex:insult:flag"];
         let head = Head::Threat;
         let unit = m.heads[head.index()].scale / CODE_UNIT;
         for text in crate::features::tests::sample_texts() {

@@ -11,7 +11,7 @@ use crate::chars;
 use crate::lang::{self, Language};
 use crate::learned::{self, Assessment};
 use crate::lexicon::{Action, Hit, Kind};
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::{self, Normalized, normalize};
 use crate::policy::{ApproveGate, Policy};
 use crate::relevance::{self, ArticleIndex};
 use crate::{Article, Category, Comment, Decision, Evidence, Verdict};
@@ -146,26 +146,26 @@ fn effective_action(
 /// Byte spans of quoted passages in the original text.
 fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
-    // Most comments quote nothing: every opening mark below is `"`, `'`, `«` or starts with
-    // byte E2 or E3, so a block scan of the bytes rules them out without decoding.
-    let may_quote = text
-        .bytes()
-        .any(|b| matches!(b, b'"' | b'\'' | 0xE2 | 0xE3))
-        || text.contains('«');
-    if !may_quote {
+    // Every quotation mark below starts with one of these bytes: only there is a char decoded,
+    // with its neighbours (most comments have none, or an apostrophe or two). The first check
+    // does not stop early, so that it vectorises.
+    let is_mark = |b: u8| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3);
+    if !text.bytes().fold(false, |any, b| any | is_mark(b)) {
         return spans;
     }
     let mut open: Option<(usize, char)> = None;
-    let mut prev_alnum = false;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let alnum = chars::is_alphanumeric(c);
-        let next_alnum = iter.peek().is_some_and(|&(_, n)| chars::is_alphanumeric(n));
+    let is_alnum = |c: Option<char>| c.is_some_and(chars::is_alphanumeric);
+    for (i, _) in text.bytes().enumerate().filter(|&(_, b)| is_mark(b)) {
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            continue;
+        };
+        let prev_alnum = || is_alnum(text[..i].chars().next_back());
+        let next_alnum = || is_alnum(text[i + c.len_utf8()..].chars().next());
         match open {
             None => {
                 let opens = match c {
                     '"' | '“' | '«' | '„' | '「' | '‹' => true,
-                    '\'' | '‘' => !prev_alnum && next_alnum,
+                    '\'' | '‘' => !prev_alnum() && next_alnum(),
                     _ => false,
                 };
                 if opens {
@@ -181,7 +181,7 @@ fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
                     | ('„', '“')
                     | ('「', '」')
                     | ('‹', '›') => true,
-                    ('\'', '\'') | ('‘', '’') | ('\'', '’') => prev_alnum && !next_alnum,
+                    ('\'', '\'') | ('‘', '’') | ('\'', '’') => prev_alnum() && !next_alnum(),
                     _ => false,
                 };
                 if closes {
@@ -190,15 +190,23 @@ fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
                 }
             }
         }
-        prev_alnum = alnum;
     }
     spans
 }
 
-/// Byte offsets where sentences end (after `.`, `!`, `?`, `؟`, `;`, newline).
+/// Byte offsets where sentences end (after `.`, `!`, `?`, `؟`, `;`, `؛`, `۔`, newline): found
+/// by their bytes (`؟` and `؛` are D8 9F and D8 9B, `۔` is DB 94).
 fn sentence_breaks(text: &str) -> Vec<usize> {
-    text.char_indices()
-        .filter(|&(_, c)| matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n' | '۔'))
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| match b {
+            b'.' | b'!' | b'?' | b';' | b'\n' => true,
+            0xD8 => matches!(bytes.get(i + 1), Some(0x9F | 0x9B)),
+            0xDB => bytes.get(i + 1) == Some(&0x94),
+            _ => false,
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -415,6 +423,7 @@ pub fn moderate_with_index(
     }
     reasons.dedup();
     evidence.sort_by_key(|e| (e.start, e.end));
+    normalize::recycle(a.norm);
 
     Verdict {
         decision,
@@ -430,7 +439,7 @@ pub fn moderate_with_index(
 /// What the learned stage concluded for one comment.
 struct Learned {
     assessment: Assessment,
-    signals: Vec<String>,
+    signals: Vec<&'static str>,
     language: &'static str,
     /// A trusted head at or above its reject threshold: head, score, threshold.
     reject: Option<(Head, f32, f32)>,
@@ -670,28 +679,22 @@ pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> Learni
     let signals = signals(&a, policy);
     LearningInput {
         normalized: a.norm.text,
-        signals,
+        signals: signals.into_iter().map(str::to_owned).collect(),
         language: a.lang.code().to_owned(),
     }
 }
 
 /// The signal tokens of an analysis, as the learned stage was trained on them.
-fn signals(a: &Analysis<'_>, policy: &Policy) -> Vec<String> {
+fn signals(a: &Analysis<'_>, policy: &Policy) -> Vec<&'static str> {
     let lexicon = policy.lexicon();
-    let mut signals: Vec<String> = a
+    let mut signals: Vec<&'static str> = a
         .hits
         .iter()
-        .map(|(h, action)| {
-            format!(
-                "lex:{}:{}",
-                lexicon.entry(h.entry).kind.name(),
-                action.as_str()
-            )
-        })
-        .chain(a.promo.iter().map(|p| p.name.to_owned()))
-        .chain(a.norm.signals.iter().map(|s| (*s).to_owned()))
+        .map(|(h, action)| lexicon.entry(h.entry).kind.signal(*action))
+        .chain(a.promo.iter().map(|p| p.name))
+        .chain(a.norm.signals.iter().copied())
         .collect();
-    signals.sort();
+    signals.sort_unstable();
     signals.dedup();
     signals
 }

@@ -3,7 +3,7 @@
 //! tables are built from our own constants and from articles, never from comments, so a
 //! comment cannot choose colliding keys that grow them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The multiplicative hash used by rustc (FxHash).
@@ -26,12 +26,20 @@ impl Hasher for FxHasher {
             word.copy_from_slice(chunk);
             self.add(u64::from_le_bytes(word));
         }
+        // The last bytes (most words are shorter than 8) read with fixed-size loads: a copy of
+        // a variable length would be a call.
         let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
+        let n = rest.len();
+        let word = if n >= 4 {
+            let first = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+            let last = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+            u64::from(first) | (u64::from(last) << 32)
+        } else if n > 0 {
+            u64::from(rest[0]) | (u64::from(rest[n / 2]) << 8) | (u64::from(rest[n - 1]) << 16)
+        } else {
+            return;
+        };
+        self.add(word);
     }
 
     fn write_u8(&mut self, i: u8) {
@@ -44,6 +52,7 @@ impl Hasher for FxHasher {
 }
 
 pub type FastSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A set of the given words.
 pub fn word_set(words: &[&'static str]) -> FastSet<&'static str> {

@@ -78,7 +78,7 @@ pub(crate) fn assess(
     model: &Model,
     params: &InLanguage<'_>,
     text: &str,
-    signals: &[String],
+    signals: &[&str],
     language: &str,
 ) -> Assessment {
     let margins = model.margins_in(text, signals, Some(language));
@@ -123,7 +123,7 @@ pub(crate) fn confidently_clean(
 pub(crate) fn top_words(
     model: &Model,
     text: &str,
-    signals: &[String],
+    signals: &[&str],
     language: &str,
     head: Head,
     n: usize,

@@ -14,6 +14,8 @@
 //! `ال`, `fuck` + `ing`); without it the entry must sit on word boundaries. Entries go through
 //! the same normalisation as comments, so `sh1t` and `shit` are one entry.
 
+use std::sync::LazyLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::Category;
@@ -52,6 +54,42 @@ impl Kind {
         })
     }
 
+    /// Every kind, each at its `index`.
+    fn all() -> impl Iterator<Item = Kind> {
+        Category::ALL.into_iter().map(Kind::Guideline).chain([
+            Kind::Group,
+            Kind::Dehumanizing,
+            Kind::Reported,
+            Kind::Condemn,
+            Kind::Negation,
+            Kind::Allow,
+        ])
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Kind::Guideline(c) => Category::ALL.iter().position(|&k| k == c).unwrap_or(0),
+            Kind::Group => Category::ALL.len(),
+            Kind::Dehumanizing => Category::ALL.len() + 1,
+            Kind::Reported => Category::ALL.len() + 2,
+            Kind::Condemn => Category::ALL.len() + 3,
+            Kind::Negation => Category::ALL.len() + 4,
+            Kind::Allow => Category::ALL.len() + 5,
+        }
+    }
+
+    /// The learned stage's signal token of a match of this kind with `action`:
+    /// `lex:{kind}:{action}`, written once for every pair.
+    pub fn signal(self, action: Action) -> &'static str {
+        static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+            Kind::all()
+                .flat_map(|k| Action::ALL.map(|a| format!("lex:{}:{}", k.name(), a.as_str())))
+                .collect()
+        });
+        let i = self.index() * Action::ALL.len() + action.index();
+        NAMES.get(i).map_or("lex", String::as_str)
+    }
+
     /// Stable name used in signals.
     pub fn name(self) -> &'static str {
         match self {
@@ -77,6 +115,12 @@ pub enum Action {
 }
 
 impl Action {
+    const ALL: [Action; 4] = [Action::Block, Action::Flag, Action::Allow, Action::Cue];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Block => "block",
@@ -456,6 +500,22 @@ fn make_entry(kind: Kind, action: Action, lang: Language, phrase: &str) -> Entry
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signal_names_are_kind_and_action() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in Kind::all() {
+            for action in Action::ALL {
+                let name = kind.signal(action);
+                assert_eq!(name, format!("lex:{}:{}", kind.name(), action.as_str()));
+                assert!(seen.insert(name), "{name} twice");
+            }
+        }
+        assert_eq!(
+            Kind::Guideline(Category::Threat).signal(Action::Block),
+            "lex:threat:block"
+        );
+    }
 
     fn lexicon(text: &str) -> Lexicon {
         Lexicon::build(

@@ -66,6 +66,19 @@ impl Normalized {
     }
 }
 
+/// The words of a matching text (split at its single spaces; none when it is empty). The
+/// spaces are found by one vectorised scan: `str::split` pays a search setup per word.
+pub fn words(matching: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(b' ', matching.as_bytes())
+        .chain((!matching.is_empty()).then_some(matching.len()));
+    let mut start = 0;
+    ends.map(move |end| {
+        let word = matching.get(start..end).unwrap_or_default();
+        start = end + 1;
+        word
+    })
+}
+
 /// How a folded character behaves when words are built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -178,8 +191,8 @@ const FOLD_MAX: usize = 3;
 enum TableFold {
     /// Removed without a trace (`is_invisible`).
     Invisible,
-    /// Folds to the first `len` of these chars, each with its class.
-    To([(char, Class); FOLD_MAX], u8),
+    /// Folds to the first `len` of these chars, each with its class and `is_special`.
+    To([(char, Class, bool); FOLD_MAX], u8),
     /// Folds differently in Turkish, or to more than `FOLD_MAX` chars: `fold` decides.
     Compute,
 }
@@ -203,9 +216,9 @@ static FOLDS: LazyLock<Vec<TableFold>> = LazyLock::new(|| {
             if plain != turkish || plain.len() > FOLD_MAX {
                 return TableFold::Compute;
             }
-            let mut to = [('\0', Class::Break); FOLD_MAX];
+            let mut to = [('\0', Class::Break, false); FOLD_MAX];
             for (slot, &f) in to.iter_mut().zip(&plain) {
-                *slot = (f, class_of(f));
+                *slot = (f, class_of(f), is_special(f));
             }
             TableFold::To(to, plain.len() as u8)
         })
@@ -254,19 +267,21 @@ fn class_of(ch: char) -> Class {
     }
 }
 
-/// `class_of` for ASCII, computed at compile time (most characters of most comments).
-const ASCII_CLASS: [Class; 128] = {
-    let mut table = [Class::Break; 128];
+/// `class_of` and `is_special` for ASCII, computed at compile time (most characters of most
+/// comments).
+const ASCII_INFO: [(Class, bool); 128] = {
+    let mut table = [(Class::Break, false); 128];
     let mut b = 0;
     while b < table.len() {
         let c = b as u8 as char;
-        table[b] = if c.is_ascii_alphanumeric() || matches!(c, '*' | '#') {
+        let class = if c.is_ascii_alphanumeric() || matches!(c, '*' | '#') {
             Class::Word
         } else if leet(c).is_some() || matches!(c, '-' | '.' | '_' | '\'') {
             Class::Joiner
         } else {
             Class::Break
         };
+        table[b] = (class, is_special(c));
         b += 1;
     }
     table
@@ -277,8 +292,11 @@ const ASCII_CLASS: [Class; 128] = {
 #[derive(Debug, Default)]
 struct Scratch {
     folded: Vec<Folded>,
-    kept: Vec<usize>,
-    tokens: Vec<Token>,
+    /// Indices into `folded` of the leet and mask characters: the only ones `resolve_leet`
+    /// may change.
+    specials: Vec<u32>,
+    /// The buffers of a matching text handed back by `recycle`, for the next one.
+    spare: Option<(String, Vec<Origin>)>,
 }
 
 /// Buffers that grew beyond this many elements (a huge article) are not kept.
@@ -305,33 +323,49 @@ pub fn normalize(text: &str, turkish: bool) -> Normalized {
         .unwrap_or_else(|| normalize_with(text, turkish, &mut Scratch::default()))
 }
 
+/// Hands the buffers of a matching text that is no longer needed to the next `normalize` on
+/// this thread: the engine normalises every comment, and these are its largest allocations.
+pub fn recycle(done: Normalized) {
+    if done.map.capacity() > SCRATCH_KEEP {
+        return;
+    }
+    // Nothing to do when the thread is exiting or the scratch is in use.
+    let _ = SCRATCH.try_with(|cell| {
+        if let Ok(mut scratch) = cell.try_borrow_mut() {
+            scratch.spare = Some((done.text, done.map));
+        }
+    });
+}
+
 fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalized {
     let mut signals = Vec::new();
-    let folded = &mut scratch.folded;
+    let Scratch {
+        folded,
+        specials,
+        spare,
+    } = scratch;
     folded.clear();
+    specials.clear();
     folded.reserve(text.len());
-    let mut pending_soft = false;
     let mut saw_invisible = false;
     let table = &*FOLDS;
+    let mut sink = FoldSink {
+        folded,
+        specials,
+        pending_soft: false,
+    };
     for (i, c) in text.char_indices() {
         let start = i as u32;
         if c.is_ascii() {
             // ASCII has no compatibility decomposition, no combining marks and no look-alike
             // to fold: only case (and the Turkish capital I) changes.
-            let ch = if turkish && c == 'I' {
-                'ı'
+            if turkish && c == 'I' {
+                sink.push('ı', start, start + 1, Class::Word, false);
             } else {
-                c.to_ascii_lowercase()
-            };
-            folded.push(Folded {
-                ch,
-                start,
-                end: start + 1,
-                class: ASCII_CLASS
-                    .get(usize::from(ch as u8))
-                    .map_or_else(|| class_of(ch), |&k| k),
-                soft: std::mem::take(&mut pending_soft),
-            });
+                let ch = c.to_ascii_lowercase();
+                let (class, special) = ASCII_INFO[usize::from(ch as u8) & 0x7F];
+                sink.push(ch, start, start + 1, class, special);
+            }
             continue;
         }
         let end = (i + c.len_utf8()) as u32;
@@ -341,21 +375,15 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
                 continue;
             }
             Some(TableFold::To(to, len)) => {
-                for &(ch, class) in &to[..usize::from(*len)] {
-                    folded.push(Folded {
-                        ch,
-                        start,
-                        end,
-                        class,
-                        soft: std::mem::take(&mut pending_soft),
-                    });
+                for &(ch, class, special) in &to[..usize::from(*len)] {
+                    sink.push(ch, start, end, class, special);
                 }
                 continue;
             }
             _ => {}
         }
         if c == '\u{200C}' {
-            pending_soft = true;
+            sink.pending_soft = true;
             continue;
         }
         if is_bidi_control(c) {
@@ -371,22 +399,45 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
             continue;
         }
         fold(c, turkish, |ch: char| {
-            folded.push(Folded {
-                ch,
-                start,
-                end,
-                class: class_of(ch),
-                soft: std::mem::take(&mut pending_soft),
-            });
+            sink.push(ch, start, end, class_of(ch), is_special(ch));
         });
     }
     if saw_invisible {
         push_signal(&mut signals, "norm:invisible");
     }
-    resolve_leet(folded);
-    let mut out = build_words(folded, &mut scratch.kept, &mut scratch.tokens, text.len());
+    resolve_leet(folded, specials);
+    let (mut out_text, mut map) = spare.take().unwrap_or_default();
+    out_text.clear();
+    map.clear();
+    out_text.reserve(text.len());
+    map.reserve(text.len());
+    let mut out = build_words(folded, out_text, map);
     out.signals = signals;
     out
+}
+
+/// Where folded characters go.
+struct FoldSink<'s> {
+    folded: &'s mut Vec<Folded>,
+    specials: &'s mut Vec<u32>,
+    /// A ZWNJ came since the last folded character.
+    pending_soft: bool,
+}
+
+impl FoldSink<'_> {
+    #[inline(always)]
+    fn push(&mut self, ch: char, start: u32, end: u32, class: Class, special: bool) {
+        if special {
+            self.specials.push(self.folded.len() as u32);
+        }
+        self.folded.push(Folded {
+            ch,
+            start,
+            end,
+            class,
+            soft: std::mem::take(&mut self.pending_soft),
+        });
+    }
 }
 
 fn push_signal(signals: &mut Vec<&'static str>, s: &'static str) {
@@ -395,14 +446,18 @@ fn push_signal(signals: &mut Vec<&'static str>, s: &'static str) {
     }
 }
 
+/// Whether `resolve_leet` looks at a folded character: a mask or a leet stand-in.
+const fn is_special(c: char) -> bool {
+    matches!(c, '*' | '#') || leet(c).is_some()
+}
+
 /// Turns leet characters inside Latin words into the letters they stand for, and marks the
-/// masking characters `*`/`#` as word characters only inside words.
-fn resolve_leet(folded: &mut [Folded]) {
-    for i in 0..folded.len() {
+/// masking characters `*`/`#` as word characters only inside words. `specials` are the
+/// indices of the characters `is_special` picks, in order.
+fn resolve_leet(folded: &mut [Folded], specials: &[u32]) {
+    for &i in specials {
+        let i = i as usize;
         let c = folded[i].ch;
-        if !matches!(c, '*' | '#') && leet(c).is_none() {
-            continue;
-        }
         let prev_letter = i > 0 && is_latin_letter(folded[i - 1].ch);
         let next_letter = folded.get(i + 1).is_some_and(|f| is_latin_letter(f.ch));
         if matches!(c, '*' | '#') {
@@ -436,120 +491,190 @@ fn resolve_leet(folded: &mut [Folded]) {
     }
 }
 
-/// A run of kept characters: `kept[lo..hi]` are their indices into `folded`.
-#[derive(Debug, Clone, Copy)]
-struct Token {
-    lo: usize,
-    hi: usize,
-    /// Original byte span.
-    start: u32,
-    end: u32,
+/// Letters spelled out one by one (`f u c k`, `s.h.i.t`) seen so far: one-letter tokens, each
+/// exactly one separator character after the one before. Three or more become one word.
+#[derive(Debug, Default)]
+struct Spelled {
+    /// Index into `folded` of the first and the last letter.
+    first: usize,
+    last: usize,
+    /// How many letters; 0 when there is no run.
+    len: usize,
 }
 
-fn build_words(
-    folded: &[Folded],
-    kept: &mut Vec<usize>,
-    tokens: &mut Vec<Token>,
-    capacity: usize,
-) -> Normalized {
-    // 1. Tokens: runs of word characters, with joiners dropped between two letters. Tokens
-    // index one shared list of kept characters, in order, so neighbours are contiguous in it.
-    kept.clear();
-    tokens.clear();
-    let mut cur: Option<Token> = None;
+/// The matching text being written, one word at a time.
+struct Writer {
+    out: Normalized,
+    /// Letters of the current word so far.
+    pos: usize,
+    /// Whether the current word is spelled out (its letters are soft breaks).
+    spelled: bool,
+    /// The run of identical letters the current word ends with: the letter, its length, and
+    /// where its first letter sits in `out.text`.
+    run_ch: char,
+    run_len: usize,
+    run_at: usize,
+}
+
+impl Writer {
+    /// Starts a word at original byte `start`: after a space unless it is the first.
+    fn begin_word(&mut self, start: u32, spelled: bool) {
+        if !self.out.text.is_empty() {
+            let gap_start = self.out.map.last().map_or(start, |o| o.end);
+            push(&mut self.out, ' ', gap_start, start, false);
+        }
+        self.pos = 0;
+        self.spelled = spelled;
+        self.run_len = 0;
+    }
+
+    /// Adds a letter to the current word. A run of three or more identical letters becomes
+    /// its first letter, spanning the whole run of the original.
+    #[inline(always)]
+    fn letter(&mut self, f: &Folded) {
+        if self.run_len > 0 && f.ch == self.run_ch {
+            self.run_len += 1;
+            if self.run_len >= 3 && chars::is_alphabetic(f.ch) {
+                let width = f.ch.len_utf8();
+                if self.run_len == 3 {
+                    // Take back the second letter of the run.
+                    let keep = self.out.text.len() - width;
+                    self.out.text.truncate(keep);
+                    self.out.map.truncate(keep);
+                }
+                for o in &mut self.out.map[self.run_at..self.run_at + width] {
+                    o.end = f.end;
+                }
+                self.pos += 1;
+                return;
+            }
+        } else {
+            self.run_ch = f.ch;
+            self.run_len = 1;
+            self.run_at = self.out.text.len();
+        }
+        let soft = (f.soft || self.spelled) && self.pos > 0;
+        push(&mut self.out, f.ch, f.start, f.end, soft);
+        self.pos += 1;
+    }
+
+    /// Emits the pending one-letter tokens: as one word when there are three or more.
+    fn flush_spelled(&mut self, folded: &[Folded], spelled: &mut Spelled) {
+        match spelled.len {
+            0 => {}
+            1 | 2 => {
+                for i in [spelled.first, spelled.last].iter().take(spelled.len) {
+                    let f = &folded[*i];
+                    self.begin_word(f.start, false);
+                    self.letter(f);
+                }
+            }
+            _ => {
+                self.begin_word(folded[spelled.first].start, true);
+                for f in &folded[spelled.first..=spelled.last] {
+                    if f.class == Class::Word {
+                        self.letter(f);
+                    }
+                }
+            }
+        }
+        spelled.len = 0;
+    }
+}
+
+/// A token being read: runs of word characters, with joiners dropped between two letters.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    /// Index into `folded` of its first character.
+    first: usize,
+    /// Whether that first character is still held back: a token of one letter may belong to a
+    /// spelled-out word, so it is written only once a second character shows it does not.
+    held: bool,
+}
+
+/// Builds the matching text from the folded characters, into `text` and `map` (empty), in one
+/// pass: tokens are written as they are read, except one-letter tokens, which wait for the
+/// spelled-out run they may join.
+fn build_words(folded: &[Folded], text: String, map: Vec<Origin>) -> Normalized {
+    let mut w = Writer {
+        out: Normalized {
+            text,
+            map,
+            signals: Vec::new(),
+        },
+        pos: 0,
+        spelled: false,
+        run_ch: '\0',
+        run_len: 0,
+        run_at: 0,
+    };
+    let mut spelled = Spelled::default();
+    let mut token: Option<Token> = None;
     for (i, f) in folded.iter().enumerate() {
         match f.class {
-            Class::Word => {
-                let t = cur.get_or_insert(Token {
-                    lo: kept.len(),
-                    hi: kept.len(),
-                    start: f.start,
-                    end: f.end,
-                });
-                kept.push(i);
-                t.hi = kept.len();
-                t.end = f.end;
-            }
+            Class::Word => match &mut token {
+                None => {
+                    token = Some(Token {
+                        first: i,
+                        held: true,
+                    })
+                }
+                Some(t) => {
+                    if t.held {
+                        // A second character: not a one-letter token.
+                        t.held = false;
+                        w.flush_spelled(folded, &mut spelled);
+                        let first = &folded[t.first];
+                        w.begin_word(first.start, false);
+                        w.letter(first);
+                    }
+                    w.letter(f);
+                }
+            },
             Class::Joiner
-                if cur.is_some()
+                if token.is_some()
                     && folded
                         .get(i + 1)
                         .is_some_and(|n| n.class == Class::Word && chars::is_alphabetic(n.ch))
                     && chars::is_alphabetic(folded[i - 1].ch) => {}
             _ => {
-                if let Some(t) = cur.take() {
-                    tokens.push(t);
+                if let Some(t) = token.take() {
+                    end_token(&mut w, folded, &mut spelled, t);
                 }
             }
         }
     }
-    if let Some(t) = cur.take() {
-        tokens.push(t);
+    if let Some(t) = token.take() {
+        end_token(&mut w, folded, &mut spelled, t);
     }
-
-    let mut out = Normalized {
-        text: String::with_capacity(capacity),
-        map: Vec::with_capacity(capacity),
-        signals: Vec::new(),
-    };
-    // 2. Letters spelled out one by one (`f u c k`, `s.h.i.t`): a run of three or more
-    // one-letter tokens with exactly one separator character between them becomes one word.
-    let single = |t: &Token| t.hi - t.lo == 1 && chars::is_alphabetic(folded[kept[t.lo]].ch);
-    let mut i = 0;
-    while i < tokens.len() {
-        let mut j = i;
-        while j + 1 < tokens.len()
-            && single(&tokens[j])
-            && single(&tokens[j + 1])
-            && single_separator(folded, kept[tokens[j].lo], kept[tokens[j + 1].lo])
-        {
-            j += 1;
-        }
-        if j - i >= 2 {
-            let t = Token {
-                lo: tokens[i].lo,
-                hi: tokens[j].hi,
-                start: tokens[i].start,
-                end: tokens[j].end,
-            };
-            emit_word(&mut out, folded, &kept[t.lo..t.hi], t.start, true);
-            i = j + 1;
-        } else {
-            let t = tokens[i];
-            emit_word(&mut out, folded, &kept[t.lo..t.hi], t.start, false);
-            i += 1;
-        }
-    }
-    out
+    w.flush_spelled(folded, &mut spelled);
+    w.out
 }
 
-/// Step 3 of `build_words`: emits one word (after a space unless it is the first), collapsing
-/// runs of three or more identical letters into one.
-fn emit_word(out: &mut Normalized, folded: &[Folded], chars: &[usize], start: u32, spelled: bool) {
-    if !out.text.is_empty() {
-        let gap_start = out.map.last().map_or(start, |o| o.end);
-        push(out, ' ', gap_start, start, false);
+/// Ends a token: one that is still held has one character, which joins the spelled-out run
+/// (or starts one) when it is a letter and is written as a word otherwise.
+fn end_token(w: &mut Writer, folded: &[Folded], spelled: &mut Spelled, t: Token) {
+    if !t.held {
+        return;
     }
-    let mut k = 0;
-    while k < chars.len() {
-        let f = folded[chars[k]];
-        let mut run_end = k + 1;
-        while run_end < chars.len() && folded[chars[run_end]].ch == f.ch {
-            run_end += 1;
+    let f = &folded[t.first];
+    if chars::is_alphabetic(f.ch) {
+        if spelled.len > 0 && single_separator(folded, spelled.last, t.first) {
+            spelled.last = t.first;
+            spelled.len += 1;
+            return;
         }
-        let (emit_to, end) = if run_end - k >= 3 && chars::is_alphabetic(f.ch) {
-            (k + 1, folded[chars[run_end - 1]].end)
-        } else {
-            (run_end, 0)
+        w.flush_spelled(folded, spelled);
+        *spelled = Spelled {
+            first: t.first,
+            last: t.first,
+            len: 1,
         };
-        for (n, &idx) in chars[k..emit_to].iter().enumerate() {
-            let g = folded[idx];
-            let g_end = if end != 0 && n == 0 { end } else { g.end };
-            let soft = (g.soft || spelled) && k + n > 0;
-            push(out, g.ch, g.start, g_end, soft);
-        }
-        k = run_end;
+        return;
     }
+    w.flush_spelled(folded, spelled);
+    w.begin_word(f.start, false);
+    w.letter(f);
 }
 
 /// Whether exactly one non-word character separates folded chars `a` and `b`.
@@ -557,6 +682,7 @@ fn single_separator(folded: &[Folded], a: usize, b: usize) -> bool {
     b == a + 2 && folded[a + 1].class != Class::Word && !chars::is_alphanumeric(folded[a + 1].ch)
 }
 
+#[inline(always)]
 fn push(out: &mut Normalized, ch: char, start: u32, end: u32, soft: bool) {
     out.text.push(ch);
     out.map.push(Origin {
@@ -584,7 +710,12 @@ mod tests {
     #[test]
     fn tables_agree_with_the_functions_they_cache() {
         for b in 0..128u8 {
-            assert_eq!(ASCII_CLASS[usize::from(b)], class_of(char::from(b)), "{b}");
+            let c = char::from(b);
+            assert_eq!(
+                ASCII_INFO[usize::from(b)],
+                (class_of(c), is_special(c)),
+                "{b}"
+            );
         }
         for c in (0..FOLD_TABLE_LEN as u32).filter_map(char::from_u32) {
             let (mut plain, mut turkish) = (Vec::new(), Vec::new());
@@ -595,8 +726,13 @@ mod tests {
                 TableFold::To(to, len) => {
                     assert!(!c.is_ascii() && !is_invisible(c), "{c:?}");
                     let to = &to[..usize::from(len)];
-                    assert!(to.iter().all(|&(f, class)| class == class_of(f)), "{c:?}");
-                    let chars: Vec<char> = to.iter().map(|&(f, _)| f).collect();
+                    assert!(
+                        to.iter()
+                            .all(|&(f, class, special)| (class, special)
+                                == (class_of(f), is_special(f))),
+                        "{c:?}"
+                    );
+                    let chars: Vec<char> = to.iter().map(|&(f, _, _)| f).collect();
                     assert_eq!(chars, plain, "{c:?}");
                     assert_eq!(chars, turkish, "{c:?}");
                 }
@@ -606,6 +742,13 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn splits_matching_text_into_words() {
+        assert_eq!(words("ab cd é").collect::<Vec<_>>(), ["ab", "cd", "é"]);
+        assert_eq!(words("one").collect::<Vec<_>>(), ["one"]);
+        assert_eq!(words("").count(), 0);
     }
 
     #[test]
@@ -637,6 +780,26 @@ mod tests {
         assert_eq!(norm("fu-ck"), "fuck");
         assert_eq!(norm("f*ck"), "f*ck");
         assert_eq!(norm("f\u{200B}u\u{200B}c\u{200B}k"), "fuck");
+    }
+
+    #[test]
+    fn spelled_out_runs_end_at_a_longer_token_or_a_wider_gap() {
+        assert_eq!(norm("a b c dd e f"), "abc dd e f");
+        assert_eq!(norm("x y"), "x y");
+        assert_eq!(norm("u r a n idiot"), "uran idiot");
+        assert_eq!(norm("f u u u c k"), "fuck");
+        assert_eq!(norm("b.b.b.b"), "b");
+        assert_eq!(norm("NOOOO!!! 1 2 3"), "no 1 2 3");
+    }
+
+    #[test]
+    fn a_collapsed_run_maps_to_all_of_it() {
+        let text = "so fuuuuuck it";
+        let n = normalize(text, false);
+        assert_eq!(n.text, "so fuck it");
+        let (s, e) = n.original_span(3, 7);
+        assert_eq!(&text[s..e], "fuuuuuck");
+        assert_eq!(norm("wh00000t"), "wh00000t");
     }
 
     #[test]

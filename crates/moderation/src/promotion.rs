@@ -5,11 +5,12 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::chars;
 use crate::fasthash::{FastSet, word_set};
-use crate::normalize::Normalized;
+use crate::normalize::{Normalized, words};
 
 /// One promotion signal: a stable name, a weight and a span of the original text.
 #[derive(Debug, Clone)]
@@ -31,9 +32,11 @@ pub struct PromoPatterns {
     money: Regex,
     handle: Regex,
     spelled_domain: Regex,
-    /// The letters `url` cannot match without (in any case: none of them has a non-ASCII case
+    /// The strings `url` cannot match without (in any case: none of them has a non-ASCII case
     /// variant).
     url_words: AhoCorasick,
+    /// Finders of `SPELLED_DOTS`.
+    spelled_dots: Vec<Finder<'static>>,
 }
 
 const TLDS: &str = "com|net|org|info|biz|io|me|co|ly|gl|tv|xyz|online|site|shop|store|app|link|click|top|live|ru|ir|iq|tr|uk|de|fr|us|ca|eu|in|cc|ws|su|example";
@@ -56,57 +59,97 @@ impl Default for PromoPatterns {
             ),
             handle: re(r"(?:^|[\s(])@[A-Za-z0-9_.]{3,30}"),
             spelled_domain: re(&format!(
-                r"[a-z0-9-]{{2,}} (?:dot|d0t|nokta|نقطه|خال) (?:{TLDS})(?-u:\b)"
+                r"[a-z0-9-]{{2,}} (?:dot|nokta|نقطه|خال) (?:{TLDS})(?-u:\b)"
             )),
             url_words: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(["http", "www.", "t.me/"])
+                .build(["://", "www.", "t.me/"])
                 .expect("built-in link prefixes compile"),
+            spelled_dots: SPELLED_DOTS
+                .iter()
+                .map(|d| Finder::new(d.as_bytes()))
+                .collect(),
         }
     }
 }
 
 /// The words for "dot" in a spelled-out address (`example dot com`), between the spaces that
-/// `spelled_domain` needs around them: the prefilter for that pattern.
-const SPELLED_DOTS: [&str; 5] = [" dot ", " d0t ", " nokta ", " نقطه ", " خال "];
+/// `spelled_domain` needs around them: the prefilter for that pattern. (`d0t` needs none:
+/// normalisation folds it to `dot`.)
+const SPELLED_DOTS: [&str; 4] = [" dot ", " nokta ", " نقطه ", " خال "];
 
 /// The numeric chars of `text` (`char::is_numeric`: ASCII, Eastern Arabic and Persian digits and
 /// the rest), counted over bytes so that the loops vectorise: two-byte numerics by their byte
 /// pair, only chars of three bytes or more decoded.
 fn count_digits(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let ascii = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    let ascii = count_bytes(bytes, |b| b.is_ascii_digit());
     if text.is_ascii() {
         return ascii;
     }
-    let two_byte = bytes
-        .windows(2)
-        .filter(|w| two_byte_numeric(w[0], w[1]))
-        .count();
-    let longer = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| {
-            b >= 0xE0
-                && text
-                    .get(i..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(chars::is_numeric)
-        })
-        .count();
+    let two_byte = count_pairs(bytes, two_byte_numeric);
+    // Arabic-script text has no char of three bytes or more, most other text only emoji.
+    let highest = bytes.iter().fold(0, |m, &b| m.max(b));
+    let longer = if highest >= 0xE0 {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| {
+                b >= 0xE0
+                    && !is_emoji(&bytes[i..])
+                    && text
+                        .get(i..)
+                        .and_then(|rest| rest.chars().next())
+                        .is_some_and(chars::is_numeric)
+            })
+            .count()
+    } else {
+        0
+    };
     ascii + two_byte + longer
 }
 
+/// Whether `bytes` start with a char of U+1F300..=U+1FAFF (pictographs and emoji, of which
+/// comments have many and none is numeric): `char::is_numeric` searches a table for each.
+fn is_emoji(bytes: &[u8]) -> bool {
+    matches!(bytes, [0xF0, 0x9F, 0x8C..=0xAB, ..])
+}
+
+/// How many bytes satisfy `pred`: counted in byte-wide lanes, a chunk at a time, so that the
+/// loop vectorises.
+fn count_bytes(bytes: &[u8], pred: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(usize::from(u8::MAX))
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(pred(b)))))
+        .sum()
+}
+
+/// How many pairs of neighbouring bytes satisfy `pred`, counted like `count_bytes`.
+fn count_pairs(bytes: &[u8], pred: impl Fn(u8, u8) -> bool) -> usize {
+    let pairs = bytes.len().saturating_sub(1);
+    (0..pairs)
+        .step_by(usize::from(u8::MAX))
+        .map(|start| {
+            let end = (start + usize::from(u8::MAX)).min(pairs);
+            let (firsts, seconds) = (&bytes[start..end], &bytes[start + 1..=end]);
+            let n = firsts
+                .iter()
+                .zip(seconds)
+                .fold(0u8, |n, (&a, &b)| n + u8::from(pred(a, b)));
+            usize::from(n)
+        })
+        .sum()
+}
+
 /// Whether a lead byte and the next byte encode a numeric char of two bytes (U+0080..U+07FF):
-/// superscripts and fractions, Eastern Arabic, Persian and NKo digits.
+/// superscripts and fractions, Eastern Arabic, Persian and NKo digits. Without branches, so
+/// that the count over a text vectorises.
 fn two_byte_numeric(lead: u8, next: u8) -> bool {
-    match lead {
-        0xC2 => matches!(next, 0xB2 | 0xB3 | 0xB9 | 0xBC..=0xBE),
-        0xD9 => matches!(next, 0xA0..=0xA9),
-        0xDB => matches!(next, 0xB0..=0xB9),
-        0xDF => matches!(next, 0x80..=0x89),
-        _ => false,
-    }
+    (lead == 0xC2)
+        & ((next == 0xB2) | (next == 0xB3) | (next == 0xB9) | (next.wrapping_sub(0xBC) <= 2))
+        | (lead == 0xD9) & (next.wrapping_sub(0xA0) < 10)
+        | (lead == 0xDB) & (next.wrapping_sub(0xB0) < 10)
+        | (lead == 0xDF) & (next.wrapping_sub(0x80) < 10)
 }
 
 /// Whether a `.` is followed by a letter (or any non-ASCII character, which `(?i)` might match
@@ -281,7 +324,7 @@ impl PromoPatterns {
         }
         let lowered = norm.text.as_str();
         let messengers = &*MESSENGER_SET;
-        if has_at && lowered.split(' ').any(|w| messengers.contains(w)) {
+        if has_at && words(lowered).any(|w| messengers.contains(w)) {
             for m in self.handle.find_iter(text) {
                 let s = m.start() + m.as_str().find('@').unwrap_or(0);
                 if !overlaps(&taken, s, m.end()) {
@@ -295,7 +338,11 @@ impl PromoPatterns {
                 }
             }
         }
-        let spelled = if SPELLED_DOTS.iter().any(|d| lowered.contains(d)) {
+        let spelled = if self
+            .spelled_dots
+            .iter()
+            .any(|f| f.find(lowered.as_bytes()).is_some())
+        {
             self.spelled_domain.find_iter(lowered).collect()
         } else {
             Vec::new()
@@ -367,6 +414,16 @@ mod tests {
             let mut buf = [0u8; 4];
             let b = c.encode_utf8(&mut buf).as_bytes();
             assert_eq!(two_byte_numeric(b[0], b[1]), c.is_numeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn no_emoji_is_numeric() {
+        for c in ('\u{1F000}'..='\u{1FFFF}').filter(|c| c.len_utf8() == 4) {
+            let mut buf = [0u8; 4];
+            let emoji = is_emoji(c.encode_utf8(&mut buf).as_bytes());
+            assert_eq!(emoji, ('\u{1F300}'..='\u{1FAFF}').contains(&c), "{c:?}");
+            assert!(!(emoji && c.is_numeric()), "{c:?}");
         }
     }
 

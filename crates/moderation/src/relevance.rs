@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use crate::Article;
-use crate::fasthash::{FastSet, word_set};
+use crate::fasthash::{FastMap, FastSet};
 use crate::lang::{self, Language};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, words};
 
 /// Stems shorter than this many characters are the word itself.
 const STEM_CHARS: usize = 5;
@@ -230,8 +230,19 @@ const META: &[&str] = &[
     "başlık",
 ];
 
-static STOPWORD_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| word_set(STOPWORDS));
-static META_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| word_set(META));
+/// What a listed word is to relevance: one look-up per word answers both lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Stopword,
+    Meta,
+}
+
+static ROLES: LazyLock<FastMap<&'static str, Role>> = LazyLock::new(|| {
+    let mut roles: FastMap<&'static str, Role> = META.iter().map(|&w| (w, Role::Meta)).collect();
+    // A word on both lists is a stopword: never a content word.
+    roles.extend(STOPWORDS.iter().map(|&w| (w, Role::Stopword)));
+    roles
+});
 
 /// A precomputed index of an article's stems. Build it once per article when moderating many
 /// comments under one article.
@@ -251,11 +262,16 @@ fn stem(word: &str) -> &str {
     &word[..end]
 }
 
-fn content_words(text: &str) -> impl Iterator<Item = &str> {
-    let stopwords = &*STOPWORD_SET;
-    text.split(' ')
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-        .filter(move |w| !stopwords.contains(w))
+/// The content words of a matching text (three chars or more, not a number, no stopword),
+/// each with whether it is about the article itself (`META`).
+fn content_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let roles = &*ROLES;
+    words(text)
+        .filter(|w| w.chars().nth(2).is_some() && !w.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(move |w| match roles.get(w) {
+            Some(Role::Stopword) => None,
+            role => Some((w, role == Some(&Role::Meta))),
+        })
 }
 
 impl ArticleIndex {
@@ -270,7 +286,7 @@ impl ArticleIndex {
         let mut stems = FastSet::default();
         for part in [article.title, article.body] {
             let norm = normalize(part, language == Language::Tr);
-            stems.extend(content_words(&norm.text).map(|w| stem(w).to_owned()));
+            stems.extend(content_words(&norm.text).map(|(w, _)| stem(w).to_owned()));
         }
         ArticleIndex {
             stems,
@@ -300,15 +316,18 @@ pub fn score(matching_text: &str, comment_lang: Language, index: &ArticleIndex) 
     if !same_language || index.stems.is_empty() {
         return rel;
     }
-    let (mut words, mut shared, mut meta) = (0usize, 0usize, false);
-    for w in content_words(matching_text) {
+    let (mut words, mut shared) = (0usize, 0usize);
+    for (w, meta) in content_words(matching_text) {
+        // A comment about the article itself: no opinion.
+        if meta {
+            return rel;
+        }
         words += 1;
-        meta |= META_SET.contains(w);
         shared += usize::from(index.stems.contains(stem(w)));
     }
-    // Too few words to judge, or a comment about the article itself: no opinion. One shared
-    // content word is enough of a link for short comments.
-    if words < 3 || meta {
+    // Too few words to judge: no opinion. One shared content word is enough of a link for
+    // short comments.
+    if words < 3 {
         return rel;
     }
     let share = shared as f32 / words as f32;

@@ -25,6 +25,13 @@ pub struct Prepared {
     pub language: String,
 }
 
+impl Prepared {
+    /// The signal tokens as the model's functions take them.
+    pub fn signal_refs(&self) -> Vec<&str> {
+        self.signals.iter().map(String::as_str).collect()
+    }
+}
+
 /// Turns a raw text and its declared language into what the engine gives the model, exactly
 /// as the engine does before calling it.
 pub type Prepare = dyn Fn(&str, Option<&str>) -> Prepared + Sync;
@@ -145,7 +152,7 @@ pub fn featurize_prepared(
 ) -> Vec<Example> {
     let pairs: Vec<(&Record, &Prepared)> = records.iter().zip(prepared).collect();
     on_two_threads(&pairs, |(r, p)| Example {
-        features: featurizer.features_in(&p.text, &p.signals, Some(&p.language)),
+        features: featurizer.features_in(&p.text, &p.signal_refs(), Some(&p.language)),
         labels: r.labels,
     })
 }

@@ -18,7 +18,7 @@ fn shipped() -> Option<Model> {
 fn offensive(model: &Model, text: &str, lang: &str) -> f32 {
     let p = engine_input(text, Some(lang));
     model
-        .score_in(&p.text, &p.signals, Some(&p.language))
+        .score_in(&p.text, &p.signal_refs(), Some(&p.language))
         .get(Head::Offensive)
 }
 

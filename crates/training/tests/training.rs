@@ -53,7 +53,7 @@ fn training_learns_a_tiny_fixture_and_writes_model_and_manifest() {
         let p = engine_input(text, Some("en"));
         outcome
             .model
-            .score_in(&p.text, &p.signals, Some(&p.language))
+            .score_in(&p.text, &p.signal_refs(), Some(&p.language))
             .get(head)
     };
     for bad in ["You are a stupid idiot.", "Shut up, you pathetic moron!"] {
