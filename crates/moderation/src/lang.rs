@@ -304,6 +304,11 @@ impl Counts {
             Some(k) => table.get(k),
             None => of_word,
         };
+        // Most words are no stopword: nothing to count.
+        if of_word | of_stem == 0 && !word.has_article() {
+            *word = WordKey::default();
+            return;
+        }
         self.en += 2 * u32::from(of_word & EN != 0);
         self.tr += 2 * u32::from(of_word & TR != 0);
         self.kmr += 2 * u32::from(of_word & KMR != 0);
