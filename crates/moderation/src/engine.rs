@@ -8,7 +8,7 @@ use std::rc::Rc;
 use tribune_learned::Head;
 
 use crate::chars;
-use crate::lang::{self, Language};
+use crate::lang::Language;
 use crate::learned::{self, Assessment};
 use crate::lexicon::{Action, Hit, Kind};
 use crate::normalize::{self, Normalized, normalize};
@@ -78,10 +78,10 @@ fn analyse<'t>(text: &'t str, lang_hint: Option<&str>, policy: &Policy) -> Analy
     } else {
         text
     };
-    let lang = lang_hint
-        .and_then(Language::from_code)
-        .unwrap_or_else(|| lang::detect(text));
-    let norm = normalize(text, lang == Language::Tr);
+    let (norm, lang) = match lang_hint.and_then(Language::from_code) {
+        Some(lang) => (normalize(text, lang == Language::Tr), lang),
+        None => normalize::normalize_detecting(text),
+    };
     let lexicon = policy.lexicon();
     let hits = lexicon
         .find(&norm, lang)

@@ -200,41 +200,80 @@ fn letter(c: char) -> Letter {
 /// up among the stopwords of all six languages at once; which counts decide is known only at
 /// the end (the dominant script), and no word can score for a language of another script.
 pub fn detect(text: &str) -> Language {
-    let mut n = Counts::default();
-    let mut word = WordKey::default();
-    let info = &*CHAR_INFO;
+    let mut d = Detector::new();
     for c in text.chars() {
         if c.is_ascii() {
-            let b = c as u8;
-            if b.is_ascii_alphanumeric() {
-                if b.is_ascii_alphabetic() {
-                    n.count(Letter::Latin);
-                }
-                word.push(char::from(b.to_ascii_lowercase()));
-            } else {
-                n.word_end(&mut word);
-            }
-            continue;
+            d.ascii(c as u8);
+        } else {
+            d.other(c);
         }
-        let i = info
+    }
+    d.finish()
+}
+
+/// [`detect`] fed one char at a time, by `detect` or alongside another pass over the text.
+#[derive(Debug)]
+pub struct Detector {
+    counts: Counts,
+    word: WordKey,
+    info: &'static [CharInfo],
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Detector::new()
+    }
+}
+
+impl Detector {
+    pub fn new() -> Detector {
+        Detector {
+            counts: Counts::default(),
+            word: WordKey::default(),
+            info: &CHAR_INFO,
+        }
+    }
+
+    /// Reads the next char, an ASCII one.
+    #[inline(always)]
+    pub fn ascii(&mut self, b: u8) {
+        if b.is_ascii_alphanumeric() {
+            if b.is_ascii_alphabetic() {
+                self.counts.count(Letter::Latin);
+            }
+            self.word.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            self.counts.word_end(&mut self.word);
+        }
+    }
+
+    /// Reads the next char, one beyond ASCII.
+    #[inline]
+    pub fn other(&mut self, c: char) {
+        let i = self
+            .info
             .get(c as usize)
             .copied()
             .unwrap_or_else(|| CharInfo::of(c));
-        n.count(i.letter);
+        self.counts.count(i.letter);
         if !i.in_word {
-            n.word_end(&mut word);
-            continue;
+            self.counts.word_end(&mut self.word);
+            return;
         }
         if c == ZWNJ {
-            word.mark_stem();
+            self.word.mark_stem();
         }
         match i.lower {
-            Some(lower) => word.push(lower),
-            None => word.push_unmatchable(c),
+            Some(lower) => self.word.push(lower),
+            None => self.word.push_unmatchable(c),
         }
     }
-    n.word_end(&mut word);
-    n.decide()
+
+    /// The language of the text read.
+    pub fn finish(mut self) -> Language {
+        self.counts.word_end(&mut self.word);
+        self.counts.decide()
+    }
 }
 
 /// What [`detect`] needs to know of a character beyond ASCII.

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use unicode_normalization::char::decompose_compatible;
 
 use crate::chars;
+use crate::lang::{self, Language};
 
 /// The folded matching text of a comment with its map back to the original.
 #[derive(Debug, Clone, Default)]
@@ -157,8 +158,9 @@ fn fold_char(c: char, turkish: bool) -> char {
 }
 
 /// Folds one character (not ASCII, not invisible, not a control): compatibility
-/// decomposition without combining marks, lowercase, look-alikes.
-fn fold(c: char, turkish: bool, mut push: impl FnMut(char)) {
+/// decomposition without combining marks, lowercase, look-alikes. `push` gets each folded char
+/// and whether it is an `I` or `ı` of the decomposition, the one fold Turkish changes (to `ı`).
+fn fold(c: char, turkish: bool, mut push: impl FnMut(char, bool)) {
     let mut emit = |d: char| {
         if chars::is_combining_mark(d) {
             return;
@@ -170,7 +172,7 @@ fn fold(c: char, turkish: bool, mut push: impl FnMut(char)) {
         } else {
             d
         };
-        push(fold_char(lowered, turkish));
+        push(fold_char(lowered, turkish), matches!(d, 'I' | 'ı'));
     };
     if c == 'İ' {
         // Decomposed, it would be I + dot, and I is ı in Turkish.
@@ -211,8 +213,8 @@ static FOLDS: LazyLock<Vec<TableFold>> = LazyLock::new(|| {
                 return TableFold::Invisible;
             }
             let (mut plain, mut turkish) = (Vec::new(), Vec::new());
-            fold(c, false, |f| plain.push(f));
-            fold(c, true, |f| turkish.push(f));
+            fold(c, false, |f, _| plain.push(f));
+            fold(c, true, |f, _| turkish.push(f));
             if plain != turkish || plain.len() > FOLD_MAX {
                 return TableFold::Compute;
             }
@@ -297,6 +299,8 @@ struct Scratch {
     specials: Vec<u32>,
     /// The buffers of a matching text handed back by `recycle`, for the next one.
     spare: Option<(String, Vec<Origin>)>,
+    /// `Detecting::dotless`, kept between calls.
+    dotless: Vec<u32>,
 }
 
 /// Buffers that grew beyond this many elements (a huge article) are not kept.
@@ -309,10 +313,32 @@ thread_local! {
 /// Normalises `text` for matching. `turkish` keeps the dotless ı distinct and lowercases `I`
 /// to `ı`. Never panics; cost is linear in the input.
 pub fn normalize(text: &str, turkish: bool) -> Normalized {
+    with_scratch(|scratch| normalize_with(text, turkish, scratch, &mut Unobserved))
+}
+
+/// [`normalize`] of a text whose language is not known: detects it ([`lang::detect`]) in the
+/// same pass over the chars, folding as for any language, then turns the `ı` of the Turkish
+/// folds back where it is Turkish. The same result as `normalize(text, detect(text) ==
+/// Language::Tr)`, for one pass less.
+pub fn normalize_detecting(text: &str) -> (Normalized, Language) {
+    with_scratch(|scratch| {
+        let mut detecting = Detecting {
+            detector: lang::Detector::new(),
+            dotless: std::mem::take(&mut scratch.dotless),
+            language: Language::Other,
+        };
+        let out = normalize_with(text, false, scratch, &mut detecting);
+        scratch.dotless = detecting.dotless;
+        (out, detecting.language)
+    })
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones if they are in use).
+fn with_scratch<T>(f: impl Fn(&mut Scratch) -> T) -> T {
     SCRATCH
         .try_with(|cell| {
             let mut scratch = cell.try_borrow_mut().ok()?;
-            let out = normalize_with(text, turkish, &mut scratch);
+            let out = f(&mut scratch);
             if scratch.folded.capacity() > SCRATCH_KEEP {
                 *scratch = Scratch::default();
             }
@@ -320,7 +346,68 @@ pub fn normalize(text: &str, turkish: bool) -> Normalized {
         })
         .ok()
         .flatten()
-        .unwrap_or_else(|| normalize_with(text, turkish, &mut Scratch::default()))
+        .unwrap_or_else(|| f(&mut Scratch::default()))
+}
+
+/// What else reads the chars while they are folded.
+trait FoldObserver {
+    /// The next char of the text.
+    fn char(&mut self, c: char);
+    /// The folded char at `index` is an `i` that folding for Turkish makes `ı`.
+    fn dotless(&mut self, index: usize);
+    /// Every char is folded; last changes before leetspeak and words.
+    fn folded(&mut self, folded: &mut [Folded]);
+}
+
+/// No one: plain normalisation.
+struct Unobserved;
+
+impl FoldObserver for Unobserved {
+    #[inline(always)]
+    fn char(&mut self, _: char) {}
+    #[inline(always)]
+    fn dotless(&mut self, _: usize) {}
+    #[inline(always)]
+    fn folded(&mut self, _: &mut [Folded]) {}
+}
+
+/// Language detection alongside folding (`normalize_detecting`).
+struct Detecting {
+    detector: lang::Detector,
+    /// Indices into `folded` of the `i`s that are `ı` in Turkish.
+    dotless: Vec<u32>,
+    /// Set once every char is read.
+    language: Language,
+}
+
+impl FoldObserver for Detecting {
+    #[inline(always)]
+    fn char(&mut self, c: char) {
+        if c.is_ascii() {
+            self.detector.ascii(c as u8);
+        } else {
+            self.detector.other(c);
+        }
+    }
+
+    #[inline(always)]
+    fn dotless(&mut self, index: usize) {
+        self.dotless.push(index as u32);
+    }
+
+    fn folded(&mut self, folded: &mut [Folded]) {
+        let detector = std::mem::take(&mut self.detector);
+        self.language = detector.finish();
+        if self.language == Language::Tr {
+            // `ı` and `i` are both letters of one class: nothing else of the fold changes.
+            for &i in &self.dotless {
+                if let Some(f) = folded.get_mut(i as usize) {
+                    f.ch = 'ı';
+                }
+            }
+        }
+        self.dotless.clear();
+    }
 }
 
 /// Hands the buffers of a matching text that is no longer needed to the next `normalize` on
@@ -337,12 +424,18 @@ pub fn recycle(done: Normalized) {
     });
 }
 
-fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalized {
+fn normalize_with(
+    text: &str,
+    turkish: bool,
+    scratch: &mut Scratch,
+    observer: &mut impl FoldObserver,
+) -> Normalized {
     let mut signals = Vec::new();
     let Scratch {
         folded,
         specials,
         spare,
+        ..
     } = scratch;
     folded.clear();
     specials.clear();
@@ -355,6 +448,7 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
         pending_soft: false,
     };
     for (i, c) in text.char_indices() {
+        observer.char(c);
         let start = i as u32;
         if c.is_ascii() {
             // ASCII has no compatibility decomposition, no combining marks and no look-alike
@@ -362,6 +456,9 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
             if turkish && c == 'I' {
                 sink.push('ı', start, start + 1, Class::Word, false);
             } else {
+                if c == 'I' {
+                    observer.dotless(sink.folded.len());
+                }
                 let ch = c.to_ascii_lowercase();
                 let (class, special) = ASCII_INFO[usize::from(ch as u8) & 0x7F];
                 sink.push(ch, start, start + 1, class, special);
@@ -398,13 +495,17 @@ fn normalize_with(text: &str, turkish: bool, scratch: &mut Scratch) -> Normalize
             saw_invisible = true;
             continue;
         }
-        fold(c, turkish, |ch: char| {
+        fold(c, turkish, |ch: char, dotless: bool| {
+            if dotless && !turkish {
+                observer.dotless(sink.folded.len());
+            }
             sink.push(ch, start, end, class_of(ch), is_special(ch));
         });
     }
     if saw_invisible {
         push_signal(&mut signals, "norm:invisible");
     }
+    observer.folded(folded);
     resolve_leet(folded, specials);
     let (mut out_text, mut map) = spare.take().unwrap_or_default();
     out_text.clear();
@@ -701,10 +802,51 @@ fn push(out: &mut Normalized, ch: char, start: u32, end: u32, soft: bool) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn norm(s: &str) -> String {
         normalize(s, false).text
+    }
+
+    /// `normalize_detecting` against detecting first, then normalising.
+    fn detecting_is_detect_then_normalize(text: &str) -> Result<(), TestCaseError> {
+        let (fused, language) = normalize_detecting(text);
+        let detected = lang::detect(text);
+        prop_assert_eq!(language, detected, "{:?}", text);
+        let plain = normalize(text, detected == Language::Tr);
+        prop_assert_eq!(format!("{fused:?}"), format!("{plain:?}"), "{:?}", text);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn detecting_while_folding_turkish_mixes(
+            words in proptest::collection::vec(
+                "(bir|ve|bu|çok|değil|the|and|و|I|ı|İ|Ì|Ｉ|𝐈|SIK|Iİ|[a-zIıİ*0-9]{1,6}|[ \\-.!])",
+                0..16,
+            )
+        ) {
+            detecting_is_detect_then_normalize(&words.concat())?;
+        }
+
+        #[test]
+        fn detecting_while_folding_any_text(text in "\\PC{0,60}") {
+            detecting_is_detect_then_normalize(&text)?;
+        }
+    }
+
+    #[test]
+    fn detecting_while_folding_keeps_turkish_dotless_i() {
+        let (n, language) = normalize_detecting("bu çok SIK bir şey değil");
+        assert_eq!(language, Language::Tr);
+        assert_eq!(n.text, "bu cok sık bir sey degil");
+        let (n, language) = normalize_detecting("I THINK SO");
+        assert_eq!(language, Language::En);
+        assert_eq!(n.text, "i think so");
     }
 
     #[test]
@@ -719,8 +861,8 @@ mod tests {
         }
         for c in (0..FOLD_TABLE_LEN as u32).filter_map(char::from_u32) {
             let (mut plain, mut turkish) = (Vec::new(), Vec::new());
-            fold(c, false, |f| plain.push(f));
-            fold(c, true, |f| turkish.push(f));
+            fold(c, false, |f, _| plain.push(f));
+            fold(c, true, |f, _| turkish.push(f));
             match FOLDS[c as usize] {
                 TableFold::Invisible => assert!(is_invisible(c), "{c:?}"),
                 TableFold::To(to, len) => {
