@@ -24,7 +24,7 @@ fn main() {
 }
 
 /// Passes over the corpus per side for the ratio line.
-const RATIO_ROUNDS: usize = 10;
+const RATIO_ROUNDS: usize = 20;
 
 /// Prints the engine's throughput against rustrict's: the fastest of several passes each,
 /// alternating, so that both sides see the same machine (the machine is shared, and the
