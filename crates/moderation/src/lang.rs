@@ -201,13 +201,7 @@ fn letter(c: char) -> Letter {
 /// the end (the dominant script), and no word can score for a language of another script.
 pub fn detect(text: &str) -> Language {
     let mut d = Detector::new();
-    for c in text.chars() {
-        if c.is_ascii() {
-            d.ascii(c as u8);
-        } else {
-            d.other(c);
-        }
-    }
+    text.chars().for_each(|c| d.char(c));
     d.finish()
 }
 
@@ -234,9 +228,18 @@ impl Detector {
         }
     }
 
-    /// Reads the next char, an ASCII one.
+    /// Reads the next char of the text.
     #[inline(always)]
-    pub fn ascii(&mut self, b: u8) {
+    pub fn char(&mut self, c: char) {
+        if c.is_ascii() {
+            self.ascii(c as u8);
+        } else {
+            self.other(c);
+        }
+    }
+
+    #[inline(always)]
+    fn ascii(&mut self, b: u8) {
         if b.is_ascii_alphanumeric() {
             if b.is_ascii_alphabetic() {
                 self.counts.count(Letter::Latin);
@@ -247,9 +250,8 @@ impl Detector {
         }
     }
 
-    /// Reads the next char, one beyond ASCII.
     #[inline]
-    pub fn other(&mut self, c: char) {
+    fn other(&mut self, c: char) {
         let i = self
             .info
             .get(c as usize)
@@ -343,17 +345,16 @@ impl Counts {
             Some(k) => table.get(k),
             None => of_word,
         };
+        let article = word.has_article();
         // Most words are no stopword: nothing to count.
-        if of_word | of_stem == 0 && !word.has_article() {
-            *word = WordKey::default();
-            return;
+        if of_word | of_stem != 0 || article {
+            self.en += 2 * u32::from(of_word & EN != 0);
+            self.tr += 2 * u32::from(of_word & TR != 0);
+            self.kmr += 2 * u32::from(of_word & KMR != 0);
+            self.ar += 3 * u32::from(of_word & AR != 0 || article);
+            self.fa += 3 * u32::from((of_word | of_stem) & FA != 0);
+            self.ckb += 3 * u32::from(of_word & CKB != 0);
         }
-        self.en += 2 * u32::from(of_word & EN != 0);
-        self.tr += 2 * u32::from(of_word & TR != 0);
-        self.kmr += 2 * u32::from(of_word & KMR != 0);
-        self.ar += 3 * u32::from(of_word & AR != 0 || word.has_article());
-        self.fa += 3 * u32::from((of_word | of_stem) & FA != 0);
-        self.ckb += 3 * u32::from(of_word & CKB != 0);
         *word = WordKey::default();
     }
 

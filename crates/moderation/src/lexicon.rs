@@ -68,7 +68,8 @@ impl Kind {
 
     fn index(self) -> usize {
         match self {
-            Kind::Guideline(c) => Category::ALL.iter().position(|&k| k == c).unwrap_or(0),
+            // `Category::ALL` lists the categories in declaration order.
+            Kind::Guideline(c) => c as usize,
             Kind::Group => Category::ALL.len(),
             Kind::Dehumanizing => Category::ALL.len() + 1,
             Kind::Reported => Category::ALL.len() + 2,

@@ -67,11 +67,9 @@ pub fn matching_spans(text: &str) -> Vec<(String, usize, usize)> {
     let n = normalize::normalize(text, false);
     let mut out = Vec::new();
     let mut pos = 0;
-    for word in n.text.split(' ') {
+    for word in normalize::words(&n.text) {
         let (s, e) = n.original_span(pos, pos + word.len());
-        if !word.is_empty() {
-            out.push((word.to_owned(), s, e));
-        }
+        out.push((word.to_owned(), s, e));
         pos += word.len() + 1;
     }
     out

@@ -383,11 +383,7 @@ struct Detecting {
 impl FoldObserver for Detecting {
     #[inline(always)]
     fn char(&mut self, c: char) {
-        if c.is_ascii() {
-            self.detector.ascii(c as u8);
-        } else {
-            self.detector.other(c);
-        }
+        self.detector.char(c);
     }
 
     #[inline(always)]
