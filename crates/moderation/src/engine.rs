@@ -12,11 +12,12 @@ use crate::explain::{self, Contribution};
 use crate::lang::Language;
 use crate::learned;
 use crate::lexical::{self, Lexical};
-use crate::lexicon::{Action, Hit, Kind};
+use crate::lexicon::{Action, Cue, Hit, Kind};
 use crate::normalize::{self, Normalized, normalize};
 use crate::policy::Policy;
 use crate::promotion::PromoSignal;
 use crate::relevance::{self, ArticleIndex};
+use crate::structure;
 use crate::{Article, Category, Comment, Verdict};
 
 /// The engine's version, recorded in every verdict: rules revision and learned model format.
@@ -58,6 +59,7 @@ impl Analysis<'_> {
     fn lexical<'a>(&'a self, policy: &'a Policy) -> Lexical<'a> {
         Lexical {
             text: self.text,
+            lang: self.lang,
             norm: &self.norm,
             context: &self.context,
             hits: &self.hits,
@@ -86,8 +88,14 @@ fn analyse<'t>(text: &'t str, lang_hint: Option<&str>, policy: &Policy) -> Analy
         .find(&norm, lang)
         .into_iter()
         .filter_map(|h| {
-            lexical::effective_action(lexicon.entry(h.entry), lang, &norm.text[h.start..h.end])
-                .map(|a| (h, a))
+            let (s, t) = norm.original_span(h.start, h.end);
+            let action = lexical::effective_action(
+                lexicon.entry(h.entry),
+                lang,
+                &norm.text[h.start..h.end],
+                text.get(s..t).unwrap_or(""),
+            )?;
+            Some((h, h.edit.map_or(action, |edit| edit.action(action))))
         })
         .collect();
     let promo = policy.promo().scan(text, &norm, policy.citation_domains());
@@ -141,6 +149,8 @@ pub fn moderate_with_index(
 
     // Evidence from the deterministic stages.
     let mut contributions = lexical::contributions(&x, policy);
+    let structure = structure::analyse(&x, policy);
+    contributions.extend(structure.contributions);
     contributions.extend(
         a.promo
             .iter()
@@ -152,6 +162,7 @@ pub fn moderate_with_index(
                 end: p.end,
                 reason: p.reason.clone(),
                 portable: false,
+                cap: None,
             }),
     );
     if let Some(index) = article {
@@ -166,6 +177,7 @@ pub fn moderate_with_index(
                     .reason
                     .unwrap_or_else(|| "unrelated to the article".into()),
                 portable: false,
+                cap: None,
             });
         }
     }
@@ -176,10 +188,10 @@ pub fn moderate_with_index(
     let learned = if flags.reject.is_none() {
         learned::stage(
             &a.norm.text,
-            signals(&a, policy),
+            signals(&a, policy, &structure.signals),
             a.lang.code(),
             policy,
-            || learned_protected(&x),
+            || structure.negated || learned_protected(&x),
         )
     } else {
         None
@@ -210,6 +222,7 @@ pub fn moderate_with_index(
                 end,
                 reason: reason.clone(),
                 portable: false,
+                cap: None,
             });
         }
         if contributions.len() == before {
@@ -254,16 +267,19 @@ fn learned_category(l: &learned::Learned, t: &Trigger) -> Category {
 /// a group: context the lexicon stage reads and the model cannot.
 fn learned_protected(x: &Lexical<'_>) -> bool {
     let has = |kind: Kind| x.of_kind(kind).next().is_some();
-    has(Kind::Reported)
-        || has(Kind::Condemn)
-        || (has(Kind::Group) && has(Kind::Dehumanizing) && has(Kind::Negation))
+    has(Kind::Cue(Cue::Reported))
+        || has(Kind::Cue(Cue::Condemn))
+        || (has(Kind::Cue(Cue::Group))
+            && has(Kind::Cue(Cue::Dehumanizing))
+            && has(Kind::Cue(Cue::Negation)))
         || !x.context.quotes.is_empty()
 }
 
 /// The deterministic stages' view of a text, for the learned classifier.
 pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> LearningInput {
     let a = analyse(text, lang, policy);
-    let signals = signals(&a, policy);
+    let structure = structure::analyse(&a.lexical(policy), policy);
+    let signals = signals(&a, policy, &structure.signals);
     LearningInput {
         normalized: a.norm.text,
         signals: signals.into_iter().map(str::to_owned).collect(),
@@ -271,8 +287,9 @@ pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> Learni
     }
 }
 
-/// The signal tokens of an analysis, as the learned stage was trained on them.
-fn signals(a: &Analysis<'_>, policy: &Policy) -> Vec<&'static str> {
+/// The signal tokens of an analysis and its structure, as the learned stage was trained on
+/// them.
+fn signals(a: &Analysis<'_>, policy: &Policy, structure: &[&'static str]) -> Vec<&'static str> {
     let lexicon = policy.lexicon();
     let mut signals: Vec<&'static str> = a
         .hits
@@ -280,6 +297,7 @@ fn signals(a: &Analysis<'_>, policy: &Policy) -> Vec<&'static str> {
         .map(|(h, action)| lexicon.entry(h.entry).kind.signal(*action))
         .chain(a.promo.iter().map(|p| p.name))
         .chain(a.norm.signals.iter().copied())
+        .chain(structure.iter().copied())
         .collect();
     signals.sort_unstable();
     signals.dedup();
@@ -298,7 +316,7 @@ mod tests {
         let a = analyse(text, Some(lang), &policy);
         learned::stage(
             &a.norm.text,
-            signals(&a, &policy),
+            signals(&a, &policy, &[]),
             a.lang.code(),
             &policy,
             || false,
@@ -381,10 +399,13 @@ mod tests {
 
     #[test]
     fn the_learned_stage_rejects_what_the_lists_miss() {
-        // No Turkish list entry matches; the model is confident (Turkish has a reject
-        // threshold measured on dev).
+        // An `allow` entry over the whole text keeps every list out; the model is confident
+        // (Turkish has a reject threshold measured on dev).
         let text = "hepiniz hainsiniz, pislik herifler";
-        let v = decide(text, "tr", &Policy::default());
+        let unlisted = "[[lexicon]]\nlang = \"tr\"\ncategory = \"allow\"\naction = \"allow\"\n\
+                        entries = [\"hepiniz hainsiniz pislik herifler\"]\n";
+        let policy = Policy::from_toml_str(unlisted).expect("valid");
+        let v = decide(text, "tr", &policy);
         assert_eq!(v.decision, Decision::Reject, "{:?}", v.reasons);
         assert!(v.category.is_some());
         assert!(
@@ -404,7 +425,8 @@ mod tests {
         for e in learned {
             assert_eq!(&text[e.start..e.end], e.text);
         }
-        let off = Policy::from_toml_str("[learned]\nenabled = false\n").expect("valid");
+        let off = Policy::from_toml_str(&format!("{unlisted}[learned]\nenabled = false\n"))
+            .expect("valid");
         assert_eq!(decide(text, "tr", &off).decision, Decision::Review);
     }
 

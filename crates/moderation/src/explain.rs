@@ -31,6 +31,9 @@ pub(crate) struct Contribution {
     /// Judged by the default thresholds whatever the comment's language: English swearing,
     /// which means the same in every comment (see `lexical::effective_action`).
     pub portable: bool,
+    /// In protected context (quoted, reported, condemned): all such contributions of a
+    /// category together count at most this much (see `decide::scores`).
+    pub cap: Option<f32>,
 }
 
 /// `s` cut to at most `max` bytes on a char boundary, with `…` when it was cut.
@@ -147,6 +150,7 @@ mod tests {
             end,
             reason: reason.into(),
             portable: false,
+            cap: None,
         }
     }
 

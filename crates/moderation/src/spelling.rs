@@ -1,0 +1,378 @@
+//! Spelling robustness for the words that reject: a swear word or insult typed with two letters
+//! swapped (`fcuk`, `idoit`), a vowel left out (`bastrd`, `şerefsz`), a letter doubled
+//! (`fucck`), a letter changed for one that sounds alike (`moran`, `abtal`: only a flag alone),
+//! or run together with the words around it (`shutupyouidiot`, `siktirgit`).
+//!
+//! Lookups are cheap: every variant of every eligible entry is computed once, when the lexicon
+//! is built, so a word of a comment costs a few hash look-ups. Guards against the Scunthorpe
+//! problem: only entries of four letters or more have variants, the first letter never
+//! changes, a variant that is itself a listed word (of any kind, `allow` included) is dropped,
+//! and a word run together with others counts only when what stands beside it splits into
+//! known words (function words, targets, listed words): `scunthorpe`, `cockburn`,
+//! `penistone` do not split that way.
+
+use crate::Category;
+use crate::fasthash::{FastMap, FastSet};
+use crate::lang::Language;
+use crate::lexicon::{Action, Cue, Entry, Kind};
+
+/// How a word differs from the entry it is taken for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Two adjacent letters swapped.
+    Swap,
+    /// A vowel left out.
+    Drop,
+    /// A letter doubled.
+    Double,
+    /// A letter changed for one that sounds alike: a flag, never a rejection alone.
+    Sound,
+    /// Run together with the words around it.
+    Joined,
+}
+
+impl Edit {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Edit::Swap => "with two letters swapped",
+            Edit::Drop => "with a letter left out",
+            Edit::Double => "with a letter doubled",
+            Edit::Sound => "with a letter changed",
+            Edit::Joined => "run together with other words",
+        }
+    }
+
+    /// The action a variant of an entry with `action` has.
+    pub fn action(self, action: Action) -> Action {
+        match self {
+            Edit::Sound => Action::Flag,
+            _ => action,
+        }
+    }
+}
+
+/// Whether an entry's misspellings count: the `block` words that reject (swearing, crude
+/// words, insults, slurs), written as one word of four letters or more.
+pub fn eligible(e: &Entry, core: &str) -> bool {
+    // A `flag` entry is often an ordinary word already ("prat", "tool"): its misspellings
+    // are ordinary words even more often ("part").
+    e.action == Action::Block
+        && matches!(
+            e.kind,
+            Kind::Guideline(
+                Category::Profanity
+                    | Category::Vulgarity
+                    | Category::PersonalAttack
+                    | Category::IdentityAbuse
+            )
+        )
+        && !core.contains(' ')
+        && core.chars().count() >= 4
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ı' | 'ا' | 'و' | 'ي' | 'ى' | 'ی' | 'ە' | 'ێ' | 'ۆ'
+    )
+}
+
+/// Letters readers swap for one that sounds alike.
+fn sounds_alike(c: char) -> &'static [char] {
+    match c {
+        'a' => &['e', 'o'],
+        'e' => &['a', 'i'],
+        'i' => &['e', 'y', 'ı'],
+        'ı' => &['i'],
+        'o' => &['a', 'u'],
+        'u' => &['o'],
+        'p' => &['b'],
+        'b' => &['p'],
+        't' => &['d'],
+        'd' => &['t'],
+        'k' => &['g', 'q', 'c'],
+        'g' => &['k'],
+        'q' => &['k'],
+        'c' => &['k'],
+        's' => &['z'],
+        'z' => &['s'],
+        _ => &[],
+    }
+}
+
+/// Every variant of a word (one edit each), with the edit.
+fn variants(core: &str) -> Vec<(String, Edit)> {
+    let c: Vec<char> = core.chars().collect();
+    let n = c.len();
+    let word = |v: &[char]| v.iter().collect::<String>();
+    let mut out = Vec::new();
+    for i in 1..n.saturating_sub(1) {
+        if c[i] != c[i + 1] {
+            let mut v = c.clone();
+            v.swap(i, i + 1);
+            out.push((word(&v), Edit::Swap));
+        }
+    }
+    for i in 1..n.saturating_sub(1) {
+        if is_vowel(c[i]) {
+            let mut v = c.clone();
+            v.remove(i);
+            out.push((word(&v), Edit::Drop));
+        }
+    }
+    for i in 0..n {
+        let mut v = c.clone();
+        v.insert(i, c[i]);
+        out.push((word(&v), Edit::Double));
+    }
+    // A changed letter turns a short word into another word too easily ("loser", "laser").
+    for i in (1..n).filter(|_| n >= 5) {
+        for &s in sounds_alike(c[i]) {
+            let mut v = c.clone();
+            v[i] = s;
+            out.push((word(&v), Edit::Sound));
+        }
+    }
+    out
+}
+
+/// The most bytes that may stand beside a match run together with other words: a phrase typed
+/// without spaces is short, and the split costs the square of this.
+const MAX_JOINED: usize = 48;
+
+/// The longest ending (in letters) a misspelled open-ended stem takes.
+const MAX_ENDING: usize = 5;
+
+/// How an entry is open: matched as a whole word, as a word's start (`idiot*`) or as its end
+/// (`*حمار`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Whole,
+    Start,
+    End,
+}
+
+/// A filter of 2^16 bits over the first or last three bytes of words: a word whose bytes no
+/// variant shares is done with one bit test instead of hash look-ups.
+#[derive(Debug, Clone)]
+struct EdgeFilter(Vec<u64>);
+
+impl Default for EdgeFilter {
+    fn default() -> Self {
+        EdgeFilter(vec![0; 1 << 10])
+    }
+}
+
+impl EdgeFilter {
+    fn slot(bytes: &[u8]) -> usize {
+        bytes
+            .iter()
+            .take(3)
+            .fold(0usize, |h, &b| h.wrapping_mul(257).wrapping_add(b as usize))
+            & 0xFFFF
+    }
+
+    fn insert(&mut self, bytes: &[u8]) {
+        let i = Self::slot(bytes);
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn may_contain(&self, bytes: &[u8]) -> bool {
+        let i = Self::slot(bytes);
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// The last three bytes of a word, reversed (so that `EdgeFilter` reads them first).
+fn tail(word: &str) -> [u8; 3] {
+    let b = word.as_bytes();
+    let at = |k: usize| b.len().checked_sub(k).map_or(0, |i| b[i]);
+    [at(1), at(2), at(3)]
+}
+
+/// The variants of the eligible entries, and the words compounds split into.
+#[derive(Debug, Clone, Default)]
+pub struct Spelling {
+    variants: [FastMap<String, (usize, Edit)>; 3],
+    /// Byte lengths of the `Start` and `End` variants, for looking up a word's start and end.
+    lengths: [Vec<usize>; 3],
+    /// The first bytes of the `Whole` and `Start` variants, and the last of the `End` ones.
+    heads: EdgeFilter,
+    tails: EdgeFilter,
+    /// Per language: the words what stands beside a run-together match must split into.
+    known: FastMap<Language, FastSet<String>>,
+}
+
+/// A fuzzy match in the matching text.
+#[derive(Debug, Clone, Copy)]
+pub struct Fuzzy {
+    pub entry: usize,
+    pub start: usize,
+    pub end: usize,
+    pub edit: Edit,
+}
+
+impl Spelling {
+    /// `entries` with their normalised cores (`None` for entries without patterns), `taken`
+    /// every pattern of the lexicon (variants equal to one are dropped), `glue` the function
+    /// words.
+    pub fn build(
+        entries: &[Entry],
+        cores: &[Option<String>],
+        taken: &FastSet<String>,
+        glue: &FastSet<(Language, String)>,
+    ) -> Spelling {
+        let mut s = Spelling::default();
+        for (lang, word) in glue {
+            s.known.entry(*lang).or_default().insert(word.clone());
+        }
+        for (idx, (e, core)) in entries.iter().zip(cores).enumerate() {
+            let Some(core) = core else { continue };
+            let target = matches!(e.kind, Kind::Cue(Cue::You | Cue::Person | Cue::They));
+            if !core.contains(' ') && (target || matches!(e.kind, Kind::Guideline(_))) {
+                s.known.entry(e.lang).or_default().insert(core.clone());
+            }
+            if !eligible(e, core) {
+                continue;
+            }
+            let anchor = match (e.prefix_open(), e.suffix_open()) {
+                (false, false) => Anchor::Whole,
+                (false, true) => Anchor::Start,
+                (true, false) => Anchor::End,
+                // Open at both ends: a stem inside words; its misspellings would be everywhere.
+                (true, true) => continue,
+            };
+            let insult = e.kind == Kind::Guideline(Category::PersonalAttack);
+            for (v, edit) in variants(core) {
+                if taken.contains(&v) {
+                    continue;
+                }
+                // Where two entries share a misspelling, the insult wins: it is the one the
+                // structure stage can aim at someone.
+                let slot = s.variants[anchor as usize].entry(v).or_insert((idx, edit));
+                if insult {
+                    *slot = (idx, edit);
+                }
+            }
+        }
+        for v in s.variants[Anchor::Whole as usize]
+            .keys()
+            .chain(s.variants[Anchor::Start as usize].keys())
+        {
+            s.heads.insert(v.as_bytes());
+        }
+        for v in s.variants[Anchor::End as usize].keys() {
+            s.tails.insert(&tail(v));
+        }
+        for a in [Anchor::Start, Anchor::End] {
+            let mut lens: Vec<usize> = s.variants[a as usize].keys().map(String::len).collect();
+            lens.sort_unstable();
+            lens.dedup();
+            s.lengths[a as usize] = lens;
+        }
+        s
+    }
+
+    /// The misspelled entry a word of the matching text stands for, if any (`at` is the
+    /// word's start in the matching text).
+    pub fn fuzzy(&self, word: &str, at: usize) -> Option<Fuzzy> {
+        let hit = |&(entry, edit): &(usize, Edit), start: usize, end: usize| Fuzzy {
+            entry,
+            start,
+            end,
+            edit,
+        };
+        let starts = self.heads.may_contain(word.as_bytes());
+        let ends = self.tails.may_contain(&tail(word));
+        if !starts && !ends {
+            return None;
+        }
+        if let Some(v) = self.variants[Anchor::Whole as usize].get(word) {
+            return Some(hit(v, at, at + word.len()));
+        }
+        // A misspelled stem takes an ending of a few letters (`fcuking`, `aptlsın`), and a
+        // short one none: "pron" starts too many words.
+        let fits = |stem: &str, rest: usize| {
+            rest <= MAX_ENDING && (rest == 0 || stem.chars().count() >= 5)
+        };
+        let map = &self.variants[Anchor::Start as usize];
+        for &len in self.lengths[Anchor::Start as usize]
+            .iter()
+            .filter(|_| starts)
+        {
+            if len > word.len() {
+                break;
+            }
+            let Some(stem) = word.get(..len) else {
+                continue;
+            };
+            let rest = word[len..].chars().count();
+            if let Some(v) = map.get(stem).filter(|_| fits(stem, rest)) {
+                return Some(hit(v, at, at + word.len()));
+            }
+        }
+        let map = &self.variants[Anchor::End as usize];
+        for &len in self.lengths[Anchor::End as usize].iter().filter(|_| ends) {
+            if len > word.len() {
+                break;
+            }
+            let Some(stem) = word.get(word.len() - len..) else {
+                continue;
+            };
+            let rest = word[..word.len() - len].chars().count();
+            if let Some(v) = map.get(stem).filter(|_| fits(stem, rest)) {
+                return Some(hit(v, at, at + word.len()));
+            }
+        }
+        None
+    }
+
+    /// Whether `piece` splits into words known in `lang` (function words, targets, listed
+    /// words), two letters or more in all.
+    fn splits(&self, lang: Language, piece: &str) -> bool {
+        let n = piece.len();
+        let Some(known) = self.known.get(&lang) else {
+            return false;
+        };
+        if !(2..=MAX_JOINED).contains(&n) {
+            return false;
+        }
+        // reach[i]: piece[..i] splits.
+        let mut reach = [false; MAX_JOINED + 1];
+        reach[0] = true;
+        for end in 1..=n {
+            reach[end] = piece.is_char_boundary(end)
+                && (0..end).any(|start| {
+                    reach[start]
+                        && piece.is_char_boundary(start)
+                        && known.contains(&piece[start..end])
+                });
+        }
+        reach[n]
+    }
+
+    /// Whether a match inside a longer word (`fuck` in `whatthefuckisthis`) stands for the
+    /// entry run together with other words: what stands before it or after it splits into
+    /// known words.
+    pub fn joined(&self, lang: Language, before: &str, after: &str) -> bool {
+        (!before.is_empty() && self.splits(lang, before))
+            || (!after.is_empty() && self.splits(lang, after))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_keep_the_first_letter_and_drop_only_vowels() {
+        let v = variants("idiot");
+        let has = |w: &str, e: Edit| v.iter().any(|(x, k)| x == w && *k == e);
+        assert!(has("idoit", Edit::Swap));
+        assert!(has("idot", Edit::Drop));
+        assert!(has("iddiot", Edit::Double));
+        assert!(has("ideot", Edit::Sound));
+        assert!(!v.iter().any(|(x, _)| x == "diiot" || x == "iiot"));
+        assert!(!variants("moron").iter().any(|(x, _)| x == "moon"));
+    }
+}
