@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use tribune_moderation::eval::{DecisionReport, LabelReport, LabelledRecord};
+use tribune_moderation::eval::{DecisionReport, LabelReport, LabelledRecord, calibration_error};
 use tribune_moderation::{Article, Category, Comment, Evidence, Policy, Verdict};
 
 /// Check one comment and print the engine's verdict.
@@ -303,13 +303,18 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     if !labels.counts.is_empty() {
         writeln!(
             out,
-            "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6}",
-            "label", "lang", "support", "precision", "recall", "f1"
+            "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6} {:>6}",
+            "label", "lang", "support", "precision", "recall", "f1", "ece"
         )?;
         for ((label, lang), c) in &labels.counts {
+            let ece = labels
+                .scored
+                .get(&(label.clone(), lang.clone()))
+                .and_then(|s| calibration_error(s, 10))
+                .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}"));
             writeln!(
                 out,
-                "{label:<16} {lang:<6} {:>8} {:>9.3} {:>7.3} {:>6.3}",
+                "{label:<16} {lang:<6} {:>8} {:>9.3} {:>7.3} {:>6.3} {ece:>6}",
                 c.support(),
                 c.precision(),
                 c.recall(),

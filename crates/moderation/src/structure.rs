@@ -348,9 +348,10 @@ fn identity(c: &Cues, found: &mut Vec<Finding>) {
         if abused_sentences.contains(&m.sentence) || c.any(Cue::Positive, m.sentence) {
             continue;
         }
-        let Some(g) = groups.iter().find(|g| {
-            (g.sentence == m.sentence && g.gap(m) <= 6) || g.sentence + 1 == m.sentence
-        }) else {
+        let Some(g) = groups
+            .iter()
+            .find(|g| (g.sentence == m.sentence && g.gap(m) <= 6) || g.sentence + 1 == m.sentence)
+        else {
             continue;
         };
         abused_sentences.push(m.sentence);
