@@ -58,6 +58,10 @@ pub struct TrainArgs {
     /// Hash character n-grams a second time together with the text's language too.
     #[arg(long)]
     pub char_language_copies: bool,
+    /// Do not hash signal tokens a second time together with the text's language, nor give
+    /// each language a bias of its own.
+    #[arg(long)]
+    pub no_signal_language_copies: bool,
     /// Only the first N chars of a text are read.
     #[arg(long, value_name = "N", default_value_t = FeatureConfig::default().max_chars)]
     pub max_chars: u32,
@@ -113,6 +117,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
             max_chars: args.max_chars,
             language_copies: !args.no_language_copies,
             char_language_copies: args.char_language_copies,
+            signal_language_copies: !args.no_signal_language_copies,
         },
         train: TrainConfig {
             seed: args.seed,

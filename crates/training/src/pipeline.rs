@@ -154,6 +154,7 @@ pub fn featurize_prepared(
     on_two_threads(&pairs, |(r, p)| Example {
         features: featurizer.features_in(&p.text, &p.signal_refs(), Some(&p.language)),
         labels: r.labels,
+        group: 0,
     })
 }
 
@@ -200,6 +201,7 @@ pub struct FeatureManifest {
     pub word_bigrams: bool,
     pub language_copies: bool,
     pub char_language_copies: bool,
+    pub signal_language_copies: bool,
     pub max_chars: u32,
     pub char_weight: f32,
     pub word_weight: f32,
@@ -296,6 +298,7 @@ pub fn train_model(
             word_bigrams: f.word_bigrams,
             language_copies: f.language_copies,
             char_language_copies: f.char_language_copies,
+            signal_language_copies: f.signal_language_copies,
             max_chars: f.max_chars,
             char_weight: f.char_weight,
             word_weight: f.word_weight,
@@ -376,6 +379,7 @@ fn tune_promotion(
                 Example {
                     features: e.features.clone(),
                     labels,
+                    group: e.group,
                 },
             ))
         })
