@@ -231,6 +231,17 @@ pub fn moderate_with_index(
         category = Some(c);
     }
 
+    // Every abuse category's score is a probability: the rule evidence's, or the learned
+    // head's (calibrated per language) where that is higher, unless the comment quotes or
+    // reports speech, which the model cannot read.
+    if let Some(l) = learned.as_ref().filter(|l| !l.protected) {
+        for (c, s) in scores.iter_mut() {
+            if let Some(h) = learned::head(*c) {
+                *s = s.max((l.assessment.get(h) * 1000.0).round() / 1000.0);
+            }
+        }
+    }
+
     let evidence = explain::evidence(a.text, &contributions);
     let trail = a
         .norm

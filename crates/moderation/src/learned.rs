@@ -26,6 +26,14 @@ pub(crate) fn model() -> Option<&'static Model> {
     MODEL.as_ref()
 }
 
+/// The head that scores an abuse category (the model's promotion data is spam of one site
+/// only, so promotion is the patterns' alone).
+pub(crate) fn head(category: Category) -> Option<Head> {
+    ABUSE
+        .into_iter()
+        .find(|&h| self::category(h) == Some(category))
+}
+
 /// The guideline category a head scores; `offensive` is the umbrella and has none.
 pub(crate) fn category(head: Head) -> Option<Category> {
     match head {
@@ -215,6 +223,12 @@ pub(crate) fn stage(
         ApproveGate::Confident => [Head::Offensive, Head::IdentityAbuse]
             .into_iter()
             .all(|h| confidently_clean(model, &params, &assessment, h)),
+        ApproveGate::Below => {
+            is_protected
+                || std::iter::once(Head::Offensive)
+                    .chain(ABUSE)
+                    .all(|h| assessment.get(h) < policy.approve_below())
+        }
     };
     Some(Learned {
         assessment,

@@ -223,7 +223,10 @@ mod tests {
             "fuck*",
         );
         for lang in [Language::Tr, Language::Ar, Language::Ckb, Language::Other] {
-            assert_eq!(effective_action(&fuck, lang, "fuck", "fuck"), Some(Action::Block));
+            assert_eq!(
+                effective_action(&fuck, lang, "fuck", "fuck"),
+                Some(Action::Block)
+            );
         }
         let got = entry(
             Language::Tr,
@@ -238,7 +241,10 @@ mod tests {
             Action::Block,
             "turd*",
         );
-        assert_eq!(effective_action(&turd, Language::Tr, "turdu", "türdü"), None);
+        assert_eq!(
+            effective_action(&turd, Language::Tr, "turdu", "türdü"),
+            None
+        );
         let moron = entry(
             Language::En,
             Kind::Guideline(Category::PersonalAttack),
@@ -249,6 +255,9 @@ mod tests {
             effective_action(&moron, Language::Tr, "moron", "moron"),
             Some(Action::Flag)
         );
-        assert_eq!(effective_action(&moron, Language::Ar, "moron", "moron"), None);
+        assert_eq!(
+            effective_action(&moron, Language::Ar, "moron", "moron"),
+            None
+        );
     }
 }

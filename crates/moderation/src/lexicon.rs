@@ -614,39 +614,26 @@ impl Lexicon {
     /// Adds a hit for each word that no listed word of the kinds that reject covers and that
     /// is a misspelling of one.
     fn add_misspellings(&self, norm: &Normalized, lang: Language, hits: &mut Vec<Hit>) {
-        // Spans of the guideline hits, in order, to skip the words they cover.
-        let mut covered: Vec<(usize, usize)> = hits
+        let guideline: Vec<(usize, usize)> = hits
             .iter()
             .filter(|h| matches!(self.entries[h.entry].kind, Kind::Guideline(_)))
             .map(|h| (h.start, h.end))
             .collect();
-        covered.sort_unstable();
-        let mut next = 0;
         let mut at = 0;
         for word in crate::normalize::words(&norm.text) {
             let end = at + word.len();
-            while next < covered.len() && covered[next].1 <= at {
-                next += 1;
-            }
-            let is_covered = covered[next..]
-                .iter()
-                .take_while(|c| c.0 < end)
-                .any(|c| c.1 > at);
-            if word.len() >= 3 && hits.len() < MAX_HITS && !is_covered {
-                // Misspellings count in their own language only (or for English swearing,
-                // everywhere): across languages a one-letter edit is too often a real word.
-                let own = |f: &spelling::Fuzzy| {
-                    let e = &self.entries[f.entry];
-                    e.lang == lang || e.portable()
-                };
-                if let Some(f) = self.spelling.fuzzy(word, at).filter(own) {
-                    hits.push(Hit {
-                        entry: f.entry,
-                        start: f.start,
-                        end: f.end,
-                        edit: Some(f.edit),
-                    });
-                }
+            let is_covered = guideline.iter().any(|&(s, e)| s < end && at < e);
+            if word.len() >= 3
+                && hits.len() < MAX_HITS
+                && !is_covered
+                && let Some(f) = self.spelling.fuzzy(word, at, lang)
+            {
+                hits.push(Hit {
+                    entry: f.entry,
+                    start: f.start,
+                    end: f.end,
+                    edit: Some(f.edit),
+                });
             }
             at = end + 1;
         }
@@ -655,8 +642,28 @@ impl Lexicon {
 
 /// Drops repeated hits of one entry at one start (variants of an entry, overlapping patterns)
 /// and keeps at most [`MAX_HITS_PER_ENTRY`] of each entry, the first ones, in the order found.
+/// A comment has a few dozen hits at most, unless it repeats itself: pairwise checks then,
+/// and a sort only past that.
 fn dedup_hits(hits: &mut Vec<Hit>) {
+    const PAIRWISE: usize = 64;
     if hits.len() < 2 {
+        return;
+    }
+    if hits.len() <= PAIRWISE {
+        let mut kept = 0;
+        for i in 0..hits.len() {
+            let h = hits[i];
+            let earlier = &hits[..kept];
+            let repeated = earlier
+                .iter()
+                .any(|k| k.entry == h.entry && k.start == h.start);
+            let of_entry = earlier.iter().filter(|k| k.entry == h.entry).count();
+            if !repeated && of_entry < MAX_HITS_PER_ENTRY {
+                hits[kept] = h;
+                kept += 1;
+            }
+        }
+        hits.truncate(kept);
         return;
     }
     let mut order: Vec<(usize, usize, usize)> = hits

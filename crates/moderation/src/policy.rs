@@ -80,6 +80,9 @@ pub enum ApproveGate {
     /// `offensive` and `identity_abuse` under the model's 99%-precision approve thresholds
     /// (measured on dev tweets: few news comments pass).
     Confident,
+    /// `offensive` and every abuse head under `approve_below`, as the rule evidence must be:
+    /// one bar, on calibrated probabilities, for both stages.
+    Below,
 }
 
 /// How the policy uses the learned classifier.

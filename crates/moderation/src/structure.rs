@@ -342,14 +342,15 @@ fn identity(c: &Cues, found: &mut Vec<Finding>) {
             reason: "denies a group of people a good quality",
         });
     }
-    // A generalisation about a group with nothing positive said: a human decides.
+    // A generalisation or an insinuation about a group ("typical", "just saying", "time to
+    // buy a better lock" after a group is named) with nothing positive said: a human decides.
     for m in c.of(Cue::Generalize) {
         if abused_sentences.contains(&m.sentence) || c.any(Cue::Positive, m.sentence) {
             continue;
         }
         let Some(g) = groups
             .iter()
-            .find(|g| g.sentence == m.sentence && g.gap(m) <= 6)
+            .find(|g| (g.sentence == m.sentence && g.gap(m) <= 6) || g.sentence + 1 == m.sentence)
         else {
             continue;
         };
