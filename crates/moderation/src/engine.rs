@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use tribune_learned::Head;
+
 use crate::context::Context;
 use crate::decide::{self, Trigger};
 use crate::explain::{self, Contribution};
@@ -18,7 +20,7 @@ use crate::policy::Policy;
 use crate::promotion::PromoSignal;
 use crate::relevance::{self, ArticleIndex};
 use crate::structure;
-use crate::{Article, Category, Comment, Verdict};
+use crate::{Article, Category, Comment, Decision, Verdict};
 
 /// The engine's version, recorded in every verdict: rules revision and learned model format.
 pub const ENGINE_VERSION: &str = concat!(
@@ -26,6 +28,11 @@ pub const ENGINE_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "+rules.2+learned.2"
 );
+
+/// How likely the learned model must find a comment offensive for its words to be shown as
+/// evidence when nothing else points at any (measured on the toxic-spans set: span F1 0.53
+/// without, 0.58 with 0.3).
+const EVIDENCE_AT: f32 = 0.3;
 
 /// Only this much of a comment is analysed; a longer one always goes to a human.
 const MAX_BYTES: usize = 64 * 1024;
@@ -231,6 +238,35 @@ pub fn moderate_with_index(
         category = Some(c);
     }
 
+    // A comment held back or rejected with no abuse evidence yet shows the words that raised
+    // the model's umbrella score, when that is at least `EVIDENCE_AT` likely.
+    if let Some(l) = learned.as_ref().filter(|l| !l.protected)
+        && outcome.decision != Decision::Approve
+        && !contributions
+            .iter()
+            .any(|k| k.weight > 0.0 && k.start < k.end && learned::head(k.category).is_some())
+    {
+        let offensive = l.assessment.get(Head::Offensive);
+        if offensive >= EVIDENCE_AT {
+            let c = learned::category(l.assessment.likeliest_abuse().0)
+                .unwrap_or(Category::PersonalAttack);
+            let reason =
+                format!("learned model: offensive {offensive:.2} (the words that raised it)");
+            for range in l.top_words(&a.norm.text, Head::Offensive) {
+                let (start, end) = a.norm.original_span(range.start, range.end);
+                contributions.push(Contribution {
+                    category: c,
+                    weight: offensive,
+                    start,
+                    end,
+                    reason: reason.clone(),
+                    portable: false,
+                    cap: None,
+                });
+            }
+        }
+    }
+
     // Every abuse category's score is a probability: the rule evidence's, or the learned
     // head's (calibrated per language) where that is higher, unless the comment quotes or
     // reports speech, which the model cannot read.
@@ -317,10 +353,8 @@ fn signals(a: &Analysis<'_>, policy: &Policy, structure: &[&'static str]) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use tribune_learned::Head;
-
     use super::*;
-    use crate::{Decision, Evidence};
+    use crate::Evidence;
 
     fn learned_offensive(text: &str, lang: &str) -> f32 {
         let policy = Policy::default();
@@ -412,9 +446,9 @@ mod tests {
     fn the_learned_stage_rejects_what_the_lists_miss() {
         // An `allow` entry over the whole text keeps every list out; the model is confident
         // (Turkish has a reject threshold measured on dev).
-        let text = "hepiniz hainsiniz, pislik herifler";
+        let text = "amk orospu çocukları, hepinizin ananızı sikeyim";
         let unlisted = "[[lexicon]]\nlang = \"tr\"\ncategory = \"allow\"\naction = \"allow\"\n\
-                        entries = [\"hepiniz hainsiniz pislik herifler\"]\n";
+                        entries = [\"amk orospu çocukları hepinizin ananızı sikeyim\"]\n";
         let policy = Policy::from_toml_str(unlisted).expect("valid");
         let v = decide(text, "tr", &policy);
         assert_eq!(v.decision, Decision::Reject, "{:?}", v.reasons);
