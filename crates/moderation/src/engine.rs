@@ -192,9 +192,10 @@ pub fn moderate_with_index(
     let flags = decide::flags(&scores, &contributions, a.lang, policy);
 
     // A lexicon rejection stands whatever the model says, so the model is not asked then.
+    let model_text = learned_text(&a, policy);
     let learned = if flags.reject.is_none() {
         learned::stage(
-            &a.norm.text,
+            &model_text,
             signals(&a, policy, &structure.signals),
             a.lang.code(),
             policy,
@@ -220,7 +221,7 @@ pub fn moderate_with_index(
         }
         let reason = format!("learned model: {} {:.2}{}", t.head, t.score, t.note);
         let before = contributions.len();
-        for range in l.top_words(&a.norm.text, t.head) {
+        for range in l.top_words(&model_text, t.head) {
             let (start, end) = a.norm.original_span(range.start, range.end);
             contributions.push(Contribution {
                 category: c,
@@ -252,7 +253,7 @@ pub fn moderate_with_index(
                 .unwrap_or(Category::PersonalAttack);
             let reason =
                 format!("learned model: offensive {offensive:.2} (the words that raised it)");
-            for range in l.top_words(&a.norm.text, Head::Offensive) {
+            for range in l.top_words(&model_text, Head::Offensive) {
                 let (start, end) = a.norm.original_span(range.start, range.end);
                 contributions.push(Contribution {
                     category: c,
@@ -322,13 +323,39 @@ fn learned_protected(x: &Lexical<'_>) -> bool {
         || !x.context.quotes.is_empty()
 }
 
+/// The matching text the learned classifier reads: as the lexicons see it, with the words an
+/// `allow` entry covers ("Scunthorpe", "cocktail") blanked out byte for byte, so that their
+/// letters do not count against the comment and every offset stays the same.
+fn learned_text<'a>(a: &'a Analysis<'_>, policy: &Policy) -> std::borrow::Cow<'a, str> {
+    let lexicon = policy.lexicon();
+    let allowed: Vec<(usize, usize)> = a
+        .hits
+        .iter()
+        .filter(|(h, _)| lexicon.entry(h.entry).kind == Kind::Allow)
+        .map(|(h, _)| (h.start, h.end))
+        .collect();
+    if allowed.is_empty() {
+        return std::borrow::Cow::Borrowed(&a.norm.text);
+    }
+    let mut bytes = a.norm.text.as_bytes().to_vec();
+    for (s, e) in allowed {
+        for b in bytes.get_mut(s..e).into_iter().flatten() {
+            if *b != b' ' {
+                *b = b'q';
+            }
+        }
+    }
+    // Every byte of a covered span became ASCII and the rest is untouched.
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// The deterministic stages' view of a text, for the learned classifier.
 pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> LearningInput {
     let a = analyse(text, lang, policy);
     let structure = structure::analyse(&a.lexical(policy), policy);
     let signals = signals(&a, policy, &structure.signals);
     LearningInput {
-        normalized: a.norm.text,
+        normalized: learned_text(&a, policy).into_owned(),
         signals: signals.into_iter().map(str::to_owned).collect(),
         language: a.lang.code().to_owned(),
     }
@@ -444,11 +471,13 @@ mod tests {
 
     #[test]
     fn the_learned_stage_rejects_what_the_lists_miss() {
-        // An `allow` entry over the whole text keeps every list out; the model is confident
-        // (Turkish has a reject threshold measured on dev).
+        // The lists may not reject Turkish here, so the model decides (Turkish has a reject
+        // threshold measured on dev, and the model is confident).
         let text = "amk orospu çocukları, hepinizin ananızı sikeyim";
-        let unlisted = "[[lexicon]]\nlang = \"tr\"\ncategory = \"allow\"\naction = \"allow\"\n\
-                        entries = [\"amk orospu çocukları hepinizin ananızı sikeyim\"]\n";
+        let unlisted = "[thresholds.tr]\n\
+            profanity = { auto_reject = false }\nvulgarity = { auto_reject = false }\n\
+            threat = { auto_reject = false }\npersonal_attack = { auto_reject = false }\n\
+            identity_abuse = { auto_reject = false }\n";
         let policy = Policy::from_toml_str(unlisted).expect("valid");
         let v = decide(text, "tr", &policy);
         assert_eq!(v.decision, Decision::Reject, "{:?}", v.reasons);
