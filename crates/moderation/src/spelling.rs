@@ -51,9 +51,9 @@ impl Edit {
     }
 }
 
-/// Whether an entry's misspellings count: the `block` words that reject (swearing, crude
-/// words, insults, slurs), written as one word of four letters or more.
-pub fn eligible(e: &Entry, core: &str) -> bool {
+/// Whether an entry's words count misspelled or run together: the `block` words that reject
+/// (swearing, crude words, insults, slurs).
+pub fn eligible_kind(e: &Entry) -> bool {
     // A `flag` entry is often an ordinary word already ("prat", "tool"): its misspellings
     // are ordinary words even more often ("part").
     e.action == Action::Block
@@ -66,8 +66,12 @@ pub fn eligible(e: &Entry, core: &str) -> bool {
                     | Category::IdentityAbuse
             )
         )
-        && !core.contains(' ')
-        && core.chars().count() >= 4
+}
+
+/// Whether an entry's misspellings count: an eligible kind, written as one word of four
+/// letters or more.
+pub fn eligible(e: &Entry, core: &str) -> bool {
+    eligible_kind(e) && !core.contains(' ') && core.chars().count() >= 4
 }
 
 fn is_vowel(c: char) -> bool {
@@ -96,8 +100,29 @@ fn sounds_alike(c: char) -> &'static [char] {
         'c' => &['k'],
         's' => &['z'],
         'z' => &['s'],
+        // Arabic script: letters that sound alike in speech and are swapped in writing.
+        'ح' => &['ه'],
+        'ه' => &['ح'],
+        'س' => &['ص'],
+        'ص' => &['س'],
+        'ت' => &['ط'],
+        'ط' => &['ت'],
+        'ذ' => &['ز'],
+        'ز' => &['ذ'],
+        'ق' => &['ك'],
+        'ك' => &['ق'],
+        'ع' => &['ا'],
         _ => &[],
     }
+}
+
+/// Whether a word is long enough for a changed letter: five letters in Latin script, four in
+/// Arabic script, whose words are shorter (short vowels are not written).
+fn long_enough_for_sound(c: &[char]) -> bool {
+    let arabic = c
+        .first()
+        .is_some_and(|&ch| ('\u{0600}'..='\u{06FF}').contains(&ch));
+    c.len() >= if arabic { 4 } else { 5 }
 }
 
 /// Every variant of a word (one edit each), with the edit.
@@ -126,7 +151,7 @@ fn variants(core: &str) -> Vec<(String, Edit)> {
         out.push((word(&v), Edit::Double));
     }
     // A changed letter turns a short word into another word too easily ("loser", "laser").
-    for i in (1..n).filter(|_| n >= 5) {
+    for i in (1..n).filter(|_| long_enough_for_sound(&c)) {
         for &s in sounds_alike(c[i]) {
             let mut v = c.clone();
             v[i] = s;
@@ -378,12 +403,16 @@ impl Spelling {
         reach[n]
     }
 
-    /// Whether a match inside a longer word (`fuck` in `whatthefuckisthis`) stands for the
-    /// entry run together with other words: what stands before it or after it splits into
-    /// known words.
-    pub fn joined(&self, lang: Language, before: &str, after: &str) -> bool {
-        (!before.is_empty() && self.splits(lang, before))
-            || (!after.is_empty() && self.splits(lang, after))
+    /// Whether a match (`core`) inside a longer word (`fuck` in `whatthefuckisthis`) stands
+    /// for the entry run together with other words: what stands before it or after it splits
+    /// into known words; for a three-letter word, what stands on both sides.
+    pub fn joined(&self, lang: Language, core: &str, before: &str, after: &str) -> bool {
+        let splits = |piece: &str| !piece.is_empty() && self.splits(lang, piece);
+        if core.chars().count() >= 4 {
+            splits(before) || splits(after)
+        } else {
+            splits(before) && splits(after)
+        }
     }
 }
 
