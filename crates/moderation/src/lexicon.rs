@@ -623,21 +623,17 @@ impl Lexicon {
         for word in crate::normalize::words(&norm.text) {
             let end = at + word.len();
             let is_covered = guideline.iter().any(|&(s, e)| s < end && at < e);
-            if word.len() >= 3 && hits.len() < MAX_HITS && !is_covered {
-                // Misspellings count in their own language only (or for English swearing,
-                // everywhere): across languages a one-letter edit is too often a real word.
-                let own = |f: &spelling::Fuzzy| {
-                    let e = &self.entries[f.entry];
-                    e.lang == lang || e.portable()
-                };
-                if let Some(f) = self.spelling.fuzzy(word, at).filter(own) {
-                    hits.push(Hit {
-                        entry: f.entry,
-                        start: f.start,
-                        end: f.end,
-                        edit: Some(f.edit),
-                    });
-                }
+            if word.len() >= 3
+                && hits.len() < MAX_HITS
+                && !is_covered
+                && let Some(f) = self.spelling.fuzzy(word, at, lang)
+            {
+                hits.push(Hit {
+                    entry: f.entry,
+                    start: f.start,
+                    end: f.end,
+                    edit: Some(f.edit),
+                });
             }
             at = end + 1;
         }

@@ -190,12 +190,75 @@ fn tail(word: &str) -> [u8; 3] {
     [at(1), at(2), at(3)]
 }
 
+/// The misspellings of some entries: variant → (entry, edit), by how the entry is open.
+#[derive(Debug, Clone, Default)]
+struct Variants {
+    maps: [FastMap<String, (usize, Edit)>; 3],
+    /// Byte lengths of the `Start` and `End` variants, for looking up a word's start and end.
+    lengths: [Vec<usize>; 3],
+}
+
+impl Variants {
+    fn insert(&mut self, anchor: Anchor, variant: String, hit: (usize, Edit), insult: bool) {
+        // Where two entries share a misspelling, the insult wins: it is the one the structure
+        // stage can aim at someone.
+        let slot = self.maps[anchor as usize].entry(variant).or_insert(hit);
+        if insult {
+            *slot = hit;
+        }
+    }
+
+    fn finish(&mut self) {
+        for a in [Anchor::Start, Anchor::End] {
+            let mut lens: Vec<usize> = self.maps[a as usize].keys().map(String::len).collect();
+            lens.sort_unstable();
+            lens.dedup();
+            self.lengths[a as usize] = lens;
+        }
+    }
+
+    fn find(&self, word: &str, starts: bool, ends: bool) -> Option<(usize, Edit)> {
+        if let Some(&v) = self.maps[Anchor::Whole as usize].get(word) {
+            return Some(v);
+        }
+        // A misspelled stem takes an ending of a few letters (`fcuking`, `aptlsın`), and a
+        // short one none: "pron" starts too many words.
+        let fits = |stem: &str, rest: usize| {
+            rest <= MAX_ENDING && (rest == 0 || stem.chars().count() >= 5)
+        };
+        for (anchor, wanted) in [(Anchor::Start, starts), (Anchor::End, ends)] {
+            if !wanted {
+                continue;
+            }
+            for &len in &self.lengths[anchor as usize] {
+                if len > word.len() {
+                    break;
+                }
+                let (stem, rest) = match anchor {
+                    Anchor::End => (word.get(word.len() - len..), word.get(..word.len() - len)),
+                    _ => (word.get(..len), word.get(len..)),
+                };
+                let (Some(stem), Some(rest)) = (stem, rest) else {
+                    continue;
+                };
+                if let Some(&v) = self.maps[anchor as usize].get(stem)
+                    && fits(stem, rest.chars().count())
+                {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+}
+
 /// The variants of the eligible entries, and the words compounds split into.
 #[derive(Debug, Clone, Default)]
 pub struct Spelling {
-    variants: [FastMap<String, (usize, Edit)>; 3],
-    /// Byte lengths of the `Start` and `End` variants, for looking up a word's start and end.
-    lengths: [Vec<usize>; 3],
+    /// Each language's misspellings, matched in comments of that language.
+    by_language: FastMap<Language, Variants>,
+    /// English swearing's, matched in every comment.
+    portable: Variants,
     /// The first bytes of the `Whole` and `Start` variants, and the last of the `End` ones.
     heads: EdgeFilter,
     tails: EdgeFilter,
@@ -247,84 +310,48 @@ impl Spelling {
                 if taken.contains(&v) {
                     continue;
                 }
-                // Where two entries share a misspelling, the insult wins: it is the one the
-                // structure stage can aim at someone.
-                let slot = s.variants[anchor as usize].entry(v).or_insert((idx, edit));
-                if insult {
-                    *slot = (idx, edit);
+                if anchor == Anchor::End {
+                    s.tails.insert(&tail(&v));
+                } else {
+                    s.heads.insert(v.as_bytes());
                 }
+                if e.portable() {
+                    s.portable.insert(anchor, v.clone(), (idx, edit), insult);
+                }
+                s.by_language
+                    .entry(e.lang)
+                    .or_default()
+                    .insert(anchor, v, (idx, edit), insult);
             }
         }
-        for v in s.variants[Anchor::Whole as usize]
-            .keys()
-            .chain(s.variants[Anchor::Start as usize].keys())
-        {
-            s.heads.insert(v.as_bytes());
-        }
-        for v in s.variants[Anchor::End as usize].keys() {
-            s.tails.insert(&tail(v));
-        }
-        for a in [Anchor::Start, Anchor::End] {
-            let mut lens: Vec<usize> = s.variants[a as usize].keys().map(String::len).collect();
-            lens.sort_unstable();
-            lens.dedup();
-            s.lengths[a as usize] = lens;
+        s.portable.finish();
+        for v in s.by_language.values_mut() {
+            v.finish();
         }
         s
     }
 
-    /// The misspelled entry a word of the matching text stands for, if any (`at` is the
-    /// word's start in the matching text).
-    pub fn fuzzy(&self, word: &str, at: usize) -> Option<Fuzzy> {
-        let hit = |&(entry, edit): &(usize, Edit), start: usize, end: usize| Fuzzy {
-            entry,
-            start,
-            end,
-            edit,
-        };
+    /// The misspelled entry a word of the matching text stands for in a comment in `lang`, if
+    /// any (`at` is the word's start in the matching text). Misspellings count in their own
+    /// language only, and English swearing everywhere: across languages a one-letter edit is
+    /// too often a real word.
+    pub fn fuzzy(&self, word: &str, at: usize, lang: Language) -> Option<Fuzzy> {
         let starts = self.heads.may_contain(word.as_bytes());
         let ends = self.tails.may_contain(&tail(word));
         if !starts && !ends {
             return None;
         }
-        if let Some(v) = self.variants[Anchor::Whole as usize].get(word) {
-            return Some(hit(v, at, at + word.len()));
-        }
-        // A misspelled stem takes an ending of a few letters (`fcuking`, `aptlsın`), and a
-        // short one none: "pron" starts too many words.
-        let fits = |stem: &str, rest: usize| {
-            rest <= MAX_ENDING && (rest == 0 || stem.chars().count() >= 5)
-        };
-        let map = &self.variants[Anchor::Start as usize];
-        for &len in self.lengths[Anchor::Start as usize]
-            .iter()
-            .filter(|_| starts)
-        {
-            if len > word.len() {
-                break;
-            }
-            let Some(stem) = word.get(..len) else {
-                continue;
-            };
-            let rest = word[len..].chars().count();
-            if let Some(v) = map.get(stem).filter(|_| fits(stem, rest)) {
-                return Some(hit(v, at, at + word.len()));
-            }
-        }
-        let map = &self.variants[Anchor::End as usize];
-        for &len in self.lengths[Anchor::End as usize].iter().filter(|_| ends) {
-            if len > word.len() {
-                break;
-            }
-            let Some(stem) = word.get(word.len() - len..) else {
-                continue;
-            };
-            let rest = word[..word.len() - len].chars().count();
-            if let Some(v) = map.get(stem).filter(|_| fits(stem, rest)) {
-                return Some(hit(v, at, at + word.len()));
-            }
-        }
-        None
+        let (entry, edit) = self
+            .by_language
+            .get(&lang)
+            .and_then(|v| v.find(word, starts, ends))
+            .or_else(|| self.portable.find(word, starts, ends))?;
+        Some(Fuzzy {
+            entry,
+            start: at,
+            end: at + word.len(),
+            edit,
+        })
     }
 
     /// Whether `piece` splits into words known in `lang` (function words, targets, listed
