@@ -108,9 +108,10 @@ struct Finding {
     category: Category,
     /// Strong enough to reject alone (else it sends to review).
     block: bool,
-    /// The span shown as evidence.
+    /// The whole construction (who and what), quoted in the reason.
     span: (usize, usize),
-    /// The span whose context (quotes, reported speech) decides protection.
+    /// What is said: the evidence span, and the one whose context (quotes, reported speech)
+    /// decides protection.
     judged: (usize, usize),
     reason: &'static str,
 }
@@ -614,11 +615,13 @@ pub(crate) fn analyse(x: &Lexical<'_>, policy: &Policy) -> Structure {
                 f.judged,
                 format!("{said} {}", f.reason),
             );
+            // The evidence is what is said (the insult, the harm); the reason quotes it with
+            // whom it is said of.
             Contribution {
                 category: f.category,
                 weight,
-                start: f.span.0,
-                end: f.span.1,
+                start: f.judged.0,
+                end: f.judged.1,
                 reason,
                 portable: false,
                 cap,
