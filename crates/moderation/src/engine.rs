@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use tribune_learned::Head;
+
 use crate::context::Context;
 use crate::decide::{self, Trigger};
 use crate::explain::{self, Contribution};
@@ -18,7 +20,7 @@ use crate::policy::Policy;
 use crate::promotion::PromoSignal;
 use crate::relevance::{self, ArticleIndex};
 use crate::structure;
-use crate::{Article, Category, Comment, Verdict};
+use crate::{Article, Category, Comment, Decision, Verdict};
 
 /// The engine's version, recorded in every verdict: rules revision and learned model format.
 pub const ENGINE_VERSION: &str = concat!(
@@ -26,6 +28,11 @@ pub const ENGINE_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "+rules.2+learned.2"
 );
+
+/// How likely the learned model must find a comment offensive for its words to be shown as
+/// evidence when nothing else points at any (measured on the toxic-spans set: span F1 0.53
+/// without, 0.58 with 0.3).
+const EVIDENCE_AT: f32 = 0.3;
 
 /// Only this much of a comment is analysed; a longer one always goes to a human.
 const MAX_BYTES: usize = 64 * 1024;
@@ -185,9 +192,10 @@ pub fn moderate_with_index(
     let flags = decide::flags(&scores, &contributions, a.lang, policy);
 
     // A lexicon rejection stands whatever the model says, so the model is not asked then.
+    let model_text = learned_text(&a, policy);
     let learned = if flags.reject.is_none() {
         learned::stage(
-            &a.norm.text,
+            &model_text,
             signals(&a, policy, &structure.signals),
             a.lang.code(),
             policy,
@@ -213,7 +221,7 @@ pub fn moderate_with_index(
         }
         let reason = format!("learned model: {} {:.2}{}", t.head, t.score, t.note);
         let before = contributions.len();
-        for range in l.top_words(&a.norm.text, t.head) {
+        for range in l.top_words(&model_text, t.head) {
             let (start, end) = a.norm.original_span(range.start, range.end);
             contributions.push(Contribution {
                 category: c,
@@ -229,6 +237,35 @@ pub fn moderate_with_index(
             lead.push(format!("{c}: {reason}"));
         }
         category = Some(c);
+    }
+
+    // A comment held back or rejected with no abuse evidence yet shows the words that raised
+    // the model's umbrella score, when that is at least `EVIDENCE_AT` likely.
+    if let Some(l) = learned.as_ref().filter(|l| !l.protected)
+        && outcome.decision != Decision::Approve
+        && !contributions
+            .iter()
+            .any(|k| k.weight > 0.0 && k.start < k.end && learned::head(k.category).is_some())
+    {
+        let offensive = l.assessment.get(Head::Offensive);
+        if offensive >= EVIDENCE_AT {
+            let c = learned::category(l.assessment.likeliest_abuse().0)
+                .unwrap_or(Category::PersonalAttack);
+            let reason =
+                format!("learned model: offensive {offensive:.2} (the words that raised it)");
+            for range in l.top_words(&model_text, Head::Offensive) {
+                let (start, end) = a.norm.original_span(range.start, range.end);
+                contributions.push(Contribution {
+                    category: c,
+                    weight: offensive,
+                    start,
+                    end,
+                    reason: reason.clone(),
+                    portable: false,
+                    cap: None,
+                });
+            }
+        }
     }
 
     // Every abuse category's score is a probability: the rule evidence's, or the learned
@@ -286,13 +323,39 @@ fn learned_protected(x: &Lexical<'_>) -> bool {
         || !x.context.quotes.is_empty()
 }
 
+/// The matching text the learned classifier reads: as the lexicons see it, with the words an
+/// `allow` entry covers ("Scunthorpe", "cocktail") blanked out byte for byte, so that their
+/// letters do not count against the comment and every offset stays the same.
+fn learned_text<'a>(a: &'a Analysis<'_>, policy: &Policy) -> std::borrow::Cow<'a, str> {
+    let lexicon = policy.lexicon();
+    let allowed: Vec<(usize, usize)> = a
+        .hits
+        .iter()
+        .filter(|(h, _)| lexicon.entry(h.entry).kind == Kind::Allow)
+        .map(|(h, _)| (h.start, h.end))
+        .collect();
+    if allowed.is_empty() {
+        return std::borrow::Cow::Borrowed(&a.norm.text);
+    }
+    let mut bytes = a.norm.text.as_bytes().to_vec();
+    for (s, e) in allowed {
+        for b in bytes.get_mut(s..e).into_iter().flatten() {
+            if *b != b' ' {
+                *b = b'q';
+            }
+        }
+    }
+    // Every byte of a covered span became ASCII and the rest is untouched.
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// The deterministic stages' view of a text, for the learned classifier.
 pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> LearningInput {
     let a = analyse(text, lang, policy);
     let structure = structure::analyse(&a.lexical(policy), policy);
     let signals = signals(&a, policy, &structure.signals);
     LearningInput {
-        normalized: a.norm.text,
+        normalized: learned_text(&a, policy).into_owned(),
         signals: signals.into_iter().map(str::to_owned).collect(),
         language: a.lang.code().to_owned(),
     }
@@ -317,10 +380,8 @@ fn signals(a: &Analysis<'_>, policy: &Policy, structure: &[&'static str]) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use tribune_learned::Head;
-
     use super::*;
-    use crate::{Decision, Evidence};
+    use crate::Evidence;
 
     fn learned_offensive(text: &str, lang: &str) -> f32 {
         let policy = Policy::default();
@@ -410,11 +471,13 @@ mod tests {
 
     #[test]
     fn the_learned_stage_rejects_what_the_lists_miss() {
-        // An `allow` entry over the whole text keeps every list out; the model is confident
-        // (Turkish has a reject threshold measured on dev).
-        let text = "hepiniz hainsiniz, pislik herifler";
-        let unlisted = "[[lexicon]]\nlang = \"tr\"\ncategory = \"allow\"\naction = \"allow\"\n\
-                        entries = [\"hepiniz hainsiniz pislik herifler\"]\n";
+        // The lists may not reject Turkish here, so the model decides (Turkish has a reject
+        // threshold measured on dev, and the model is confident).
+        let text = "amk orospu çocukları, hepinizin ananızı sikeyim";
+        let unlisted = "[thresholds.tr]\n\
+            profanity = { auto_reject = false }\nvulgarity = { auto_reject = false }\n\
+            threat = { auto_reject = false }\npersonal_attack = { auto_reject = false }\n\
+            identity_abuse = { auto_reject = false }\n";
         let policy = Policy::from_toml_str(unlisted).expect("valid");
         let v = decide(text, "tr", &policy);
         assert_eq!(v.decision, Decision::Reject, "{:?}", v.reasons);

@@ -552,12 +552,14 @@ impl Lexicon {
                 // Inside a longer word: it counts when that word is it run together with known
                 // words ("whatthefuckisthis").
                 let own = e.lang == lang || e.portable();
-                if own && t - s >= 4 && spelling::eligible(e, &norm.text[s..t]) {
+                let core = &norm.text[s..t];
+                let one_word = !core.contains(' ');
+                if own && one_word && core.chars().count() >= 3 && spelling::eligible_kind(e) {
                     let w = words.get_or_insert_with(|| WordBounds::new(&norm.text));
                     let (ws, we) = (w.start(s), w.end(t));
                     let before = &norm.text[ws..s];
                     let after = if e.suffix_open { "" } else { &norm.text[t..we] };
-                    if self.spelling.joined(e.lang, before, after) {
+                    if self.spelling.joined(e.lang, core, before, after) {
                         hits.push(Hit {
                             entry,
                             start: s,

@@ -558,7 +558,13 @@ fn resolve_leet(folded: &mut [Folded], specials: &[u32]) {
         let prev_letter = i > 0 && is_latin_letter(folded[i - 1].ch);
         let next_letter = folded.get(i + 1).is_some_and(|f| is_latin_letter(f.ch));
         if matches!(c, '*' | '#') {
-            // A mask inside a word (`f*ck`, `sh#t`) is part of it; elsewhere it is punctuation.
+            // A mask inside a word (`f*ck`, `sh#t`, `ك*لب`) is part of it; elsewhere it is
+            // punctuation.
+            let letter = |f: Option<&Folded>| f.is_some_and(|f| chars::is_alphabetic(f.ch));
+            let (prev_letter, next_letter) = (
+                i > 0 && letter(folded.get(i - 1)),
+                letter(folded.get(i + 1)),
+            );
             folded[i].ch = '*';
             folded[i].class = if prev_letter || next_letter {
                 Class::Word

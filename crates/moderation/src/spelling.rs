@@ -51,9 +51,9 @@ impl Edit {
     }
 }
 
-/// Whether an entry's misspellings count: the `block` words that reject (swearing, crude
-/// words, insults, slurs), written as one word of four letters or more.
-pub fn eligible(e: &Entry, core: &str) -> bool {
+/// Whether an entry's words count misspelled or run together: the `block` words that reject
+/// (swearing, crude words, insults, slurs).
+pub fn eligible_kind(e: &Entry) -> bool {
     // A `flag` entry is often an ordinary word already ("prat", "tool"): its misspellings
     // are ordinary words even more often ("part").
     e.action == Action::Block
@@ -66,8 +66,12 @@ pub fn eligible(e: &Entry, core: &str) -> bool {
                     | Category::IdentityAbuse
             )
         )
-        && !core.contains(' ')
-        && core.chars().count() >= 4
+}
+
+/// Whether an entry's misspellings count: an eligible kind, written as one word of four
+/// letters or more.
+pub fn eligible(e: &Entry, core: &str) -> bool {
+    eligible_kind(e) && !core.contains(' ') && core.chars().count() >= 4
 }
 
 fn is_vowel(c: char) -> bool {
@@ -96,8 +100,29 @@ fn sounds_alike(c: char) -> &'static [char] {
         'c' => &['k'],
         's' => &['z'],
         'z' => &['s'],
+        // Arabic script: letters that sound alike in speech and are swapped in writing.
+        'ح' => &['ه'],
+        'ه' => &['ح'],
+        'س' => &['ص'],
+        'ص' => &['س'],
+        'ت' => &['ط'],
+        'ط' => &['ت'],
+        'ذ' => &['ز'],
+        'ز' => &['ذ'],
+        'ق' => &['ك'],
+        'ك' => &['ق'],
+        'ع' => &['ا'],
         _ => &[],
     }
+}
+
+/// Whether a word is long enough for a changed letter: five letters in Latin script, four in
+/// Arabic script, whose words are shorter (short vowels are not written).
+fn long_enough_for_sound(c: &[char]) -> bool {
+    let arabic = c
+        .first()
+        .is_some_and(|&ch| ('\u{0600}'..='\u{06FF}').contains(&ch));
+    c.len() >= if arabic { 4 } else { 5 }
 }
 
 /// Every variant of a word (one edit each), with the edit.
@@ -126,7 +151,7 @@ fn variants(core: &str) -> Vec<(String, Edit)> {
         out.push((word(&v), Edit::Double));
     }
     // A changed letter turns a short word into another word too easily ("loser", "laser").
-    for i in (1..n).filter(|_| n >= 5) {
+    for i in (1..n).filter(|_| long_enough_for_sound(&c)) {
         for &s in sounds_alike(c[i]) {
             let mut v = c.clone();
             v[i] = s;
@@ -152,99 +177,74 @@ enum Anchor {
     End,
 }
 
-/// A filter of 2^16 bits over the first or last three bytes of words: a word whose bytes no
-/// variant shares is done with one bit test instead of hash look-ups.
-#[derive(Debug, Clone)]
-struct EdgeFilter(Vec<u64>);
-
-impl Default for EdgeFilter {
-    fn default() -> Self {
-        EdgeFilter(vec![0; 1 << 10])
+/// The first (`Start`) or last (`End`) three chars of a word: open-ended variants are
+/// grouped by them, so that a word is looked up once per end, not once per stem length.
+fn edge(word: &str, anchor: Anchor) -> &str {
+    match anchor {
+        Anchor::End => {
+            let from = word.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
+            &word[from..]
+        }
+        _ => {
+            let to = word.char_indices().nth(3).map_or(word.len(), |(i, _)| i);
+            &word[..to]
+        }
     }
 }
 
-impl EdgeFilter {
-    fn slot(bytes: &[u8]) -> usize {
-        bytes
-            .iter()
-            .take(3)
-            .fold(0usize, |h, &b| h.wrapping_mul(257).wrapping_add(b as usize))
-            & 0xFFFF
-    }
-
-    fn insert(&mut self, bytes: &[u8]) {
-        let i = Self::slot(bytes);
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-
-    fn may_contain(&self, bytes: &[u8]) -> bool {
-        let i = Self::slot(bytes);
-        self.0[i / 64] & (1 << (i % 64)) != 0
-    }
-}
-
-/// The last three bytes of a word, reversed (so that `EdgeFilter` reads them first).
-fn tail(word: &str) -> [u8; 3] {
-    let b = word.as_bytes();
-    let at = |k: usize| b.len().checked_sub(k).map_or(0, |i| b[i]);
-    [at(1), at(2), at(3)]
-}
-
-/// The misspellings of some entries: variant → (entry, edit), by how the entry is open.
+/// The misspellings of some entries: whole-word variants by their text, open-ended ones
+/// grouped by the chars at their open end's other side.
 #[derive(Debug, Clone, Default)]
 struct Variants {
-    maps: [FastMap<String, (usize, Edit)>; 3],
-    /// Byte lengths of the `Start` and `End` variants, for looking up a word's start and end.
-    lengths: [Vec<usize>; 3],
+    whole: FastMap<String, (usize, Edit)>,
+    /// [`Anchor::Start`] and [`Anchor::End`]: edge → (variant, entry, edit).
+    open: [FastMap<String, Vec<(String, usize, Edit)>>; 3],
 }
 
 impl Variants {
     fn insert(&mut self, anchor: Anchor, variant: String, hit: (usize, Edit), insult: bool) {
         // Where two entries share a misspelling, the insult wins: it is the one the structure
         // stage can aim at someone.
-        let slot = self.maps[anchor as usize].entry(variant).or_insert(hit);
-        if insult {
-            *slot = hit;
+        if anchor == Anchor::Whole {
+            let slot = self.whole.entry(variant).or_insert(hit);
+            if insult {
+                *slot = hit;
+            }
+            return;
+        }
+        let group = self.open[anchor as usize]
+            .entry(edge(&variant, anchor).to_owned())
+            .or_default();
+        match group.iter_mut().find(|(v, _, _)| *v == variant) {
+            Some(slot) if insult => (slot.1, slot.2) = hit,
+            Some(_) => {}
+            None => group.push((variant, hit.0, hit.1)),
         }
     }
 
-    fn finish(&mut self) {
-        for a in [Anchor::Start, Anchor::End] {
-            let mut lens: Vec<usize> = self.maps[a as usize].keys().map(String::len).collect();
-            lens.sort_unstable();
-            lens.dedup();
-            self.lengths[a as usize] = lens;
-        }
-    }
-
-    fn find(&self, word: &str, starts: bool, ends: bool) -> Option<(usize, Edit)> {
-        if let Some(&v) = self.maps[Anchor::Whole as usize].get(word) {
+    fn find(&self, word: &str) -> Option<(usize, Edit)> {
+        if let Some(&v) = self.whole.get(word) {
             return Some(v);
         }
         // A misspelled stem takes an ending of a few letters (`fcuking`, `aptlsın`), and a
         // short one none: "pron" starts too many words.
-        let fits = |stem: &str, rest: usize| {
+        let fits = |stem: &str, rest: &str| {
+            let rest = rest.chars().count();
             rest <= MAX_ENDING && (rest == 0 || stem.chars().count() >= 5)
         };
-        for (anchor, wanted) in [(Anchor::Start, starts), (Anchor::End, ends)] {
-            if !wanted {
+        for anchor in [Anchor::Start, Anchor::End] {
+            let Some(group) = self.open[anchor as usize].get(edge(word, anchor)) else {
                 continue;
-            }
-            for &len in &self.lengths[anchor as usize] {
-                if len > word.len() {
-                    break;
-                }
-                let (stem, rest) = match anchor {
-                    Anchor::End => (word.get(word.len() - len..), word.get(..word.len() - len)),
-                    _ => (word.get(..len), word.get(len..)),
+            };
+            for (v, entry, edit) in group {
+                let rest = match anchor {
+                    Anchor::End => word.strip_suffix(v.as_str()),
+                    _ => word.strip_prefix(v.as_str()),
                 };
-                let (Some(stem), Some(rest)) = (stem, rest) else {
-                    continue;
-                };
-                if let Some(&v) = self.maps[anchor as usize].get(stem)
-                    && fits(stem, rest.chars().count())
+                if let Some(rest) = rest
+                    && fits(v, rest)
                 {
-                    return Some(v);
+                    return Some((*entry, *edit));
                 }
             }
         }
@@ -259,9 +259,6 @@ pub struct Spelling {
     by_language: FastMap<Language, Variants>,
     /// English swearing's, matched in every comment.
     portable: Variants,
-    /// The first bytes of the `Whole` and `Start` variants, and the last of the `End` ones.
-    heads: EdgeFilter,
-    tails: EdgeFilter,
     /// Per language: the words what stands beside a run-together match must split into.
     known: FastMap<Language, FastSet<String>>,
 }
@@ -310,11 +307,6 @@ impl Spelling {
                 if taken.contains(&v) {
                     continue;
                 }
-                if anchor == Anchor::End {
-                    s.tails.insert(&tail(&v));
-                } else {
-                    s.heads.insert(v.as_bytes());
-                }
                 if e.portable() {
                     s.portable.insert(anchor, v.clone(), (idx, edit), insult);
                 }
@@ -324,10 +316,6 @@ impl Spelling {
                     .insert(anchor, v, (idx, edit), insult);
             }
         }
-        s.portable.finish();
-        for v in s.by_language.values_mut() {
-            v.finish();
-        }
         s
     }
 
@@ -336,16 +324,11 @@ impl Spelling {
     /// language only, and English swearing everywhere: across languages a one-letter edit is
     /// too often a real word.
     pub fn fuzzy(&self, word: &str, at: usize, lang: Language) -> Option<Fuzzy> {
-        let starts = self.heads.may_contain(word.as_bytes());
-        let ends = self.tails.may_contain(&tail(word));
-        if !starts && !ends {
-            return None;
-        }
         let (entry, edit) = self
             .by_language
             .get(&lang)
-            .and_then(|v| v.find(word, starts, ends))
-            .or_else(|| self.portable.find(word, starts, ends))?;
+            .and_then(|v| v.find(word))
+            .or_else(|| self.portable.find(word))?;
         Some(Fuzzy {
             entry,
             start: at,
@@ -378,12 +361,16 @@ impl Spelling {
         reach[n]
     }
 
-    /// Whether a match inside a longer word (`fuck` in `whatthefuckisthis`) stands for the
-    /// entry run together with other words: what stands before it or after it splits into
-    /// known words.
-    pub fn joined(&self, lang: Language, before: &str, after: &str) -> bool {
-        (!before.is_empty() && self.splits(lang, before))
-            || (!after.is_empty() && self.splits(lang, after))
+    /// Whether a match (`core`) inside a longer word (`fuck` in `whatthefuckisthis`) stands
+    /// for the entry run together with other words: what stands before it or after it splits
+    /// into known words; for a three-letter word, what stands on both sides.
+    pub fn joined(&self, lang: Language, core: &str, before: &str, after: &str) -> bool {
+        let splits = |piece: &str| !piece.is_empty() && self.splits(lang, piece);
+        if core.chars().count() >= 4 {
+            splits(before) || splits(after)
+        } else {
+            splits(before) && splits(after)
+        }
     }
 }
 

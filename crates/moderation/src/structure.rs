@@ -64,6 +64,8 @@ struct Cues {
     by: Vec<Vec<Placed>>,
     /// Whether the comment's language puts a negation after what it denies.
     negation_follows: bool,
+    /// Byte offsets of the commas in the original (clause breaks inside a sentence).
+    commas: Vec<usize>,
     insults: Vec<Placed>,
     /// Possible threats (the threat list's `flag` entries: "I know which car you drive").
     possible_threats: Vec<Placed>,
@@ -86,9 +88,16 @@ impl Cues {
             .any(|n| from <= n.first && n.first <= to && !inside.iter().any(|p| p.contains(n)))
     }
 
-    /// In a verb-final language, a negation right after `p` ("suçlu değil") denies it.
+    /// In a verb-final language, a negation right after `p` ("suçlu değil") denies it; not one
+    /// past a comma ("sızmış, kimse farkında değil": another clause).
     fn denied_after(&self, p: &Placed, inside: &[&Placed]) -> bool {
-        self.negation_follows && self.negated(p.last + 1, p.last + 2, inside)
+        self.negation_follows
+            && self.of(Cue::Negation).iter().any(|n| {
+                p.last < n.first
+                    && n.first <= p.last + 2
+                    && !inside.iter().any(|q| q.contains(n))
+                    && !self.commas.iter().any(|&c| p.span.1 <= c && c < n.span.0)
+            })
     }
 
     /// Whether someone is targeted in `sentence` (or, through a pronoun, the one before).
@@ -108,9 +117,10 @@ struct Finding {
     category: Category,
     /// Strong enough to reject alone (else it sends to review).
     block: bool,
-    /// The span shown as evidence.
+    /// The whole construction (who and what), quoted in the reason.
     span: (usize, usize),
-    /// The span whose context (quotes, reported speech) decides protection.
+    /// What is said: the evidence span, and the one whose context (quotes, reported speech)
+    /// decides protection.
     judged: (usize, usize),
     reason: &'static str,
 }
@@ -180,7 +190,12 @@ fn gather(x: &Lexical<'_>) -> Cues {
     let mut insults = Vec::new();
     let mut possible_threats = Vec::new();
     for (h, action) in x.hits {
-        let list = match (x.lexicon.entry(h.entry).kind, action) {
+        let entry = x.lexicon.entry(h.entry);
+        // Another language's insult is no insult here (Kurmanji "kîndar", Turkish "kindar").
+        if matches!(entry.kind, Kind::Guideline(_)) && entry.lang != x.lang && !entry.portable() {
+            continue;
+        }
+        let list = match (entry.kind, action) {
             (Kind::Cue(c), _) => &mut by[c as usize],
             (Kind::Guideline(Category::PersonalAttack), Action::Block | Action::Flag) => {
                 &mut insults
@@ -195,6 +210,12 @@ fn gather(x: &Lexical<'_>) -> Cues {
     Cues {
         by,
         negation_follows: x.lang.negation_follows(),
+        commas: x
+            .text
+            .match_indices([',', '،'])
+            .map(|(i, _)| i)
+            .take(MAX_PER_CUE * 4)
+            .collect(),
         insults,
         possible_threats,
         handles: handles(x, &words, &origins),
@@ -324,7 +345,8 @@ fn identity(c: &Cues, found: &mut Vec<Finding>) {
                     .chain(&c.insults)
                     .any(|a| n.last < a.first && a.first < p.first)
         });
-        if !scoped {
+        // In a verb-final language the negation may follow ("iyilik etmedi").
+        if !scoped && !c.denied_after(p, &[p]) {
             continue;
         }
         let Some(g) = groups
@@ -452,7 +474,7 @@ fn threats(c: &Cues, found: &mut Vec<Finding>) {
         ),
         (
             Cue::Normative,
-            &[Cue::Harmed, Cue::Death],
+            &[Cue::Harmed, Cue::Death, Cue::Harm],
             3,
             "says someone should be harmed",
         ),
@@ -465,11 +487,14 @@ fn threats(c: &Cues, found: &mut Vec<Finding>) {
     ];
     for (marker, harms, window, reason) in constructions {
         for m in c.of(marker) {
-            // Harm may share the marker's word ("öldüreceğim": harm stem and intent suffix).
+            // Harm follows the marker, or shares its word ("öldüreceğim": harm stem and intent
+            // suffix; "kafasını keseceğiz": a harm phrase ending in it); in a verb-final
+            // language it may also come first ("yuvarlansın inşallah", "-malı" after the
+            // object).
             let harm = harms.iter().flat_map(|&h| c.of(h)).find(|h| {
-                h.sentence == m.sentence
-                    && h.first >= m.first
-                    && h.first.saturating_sub(m.last) <= window
+                let after = h.last >= m.first && h.first.saturating_sub(m.last) <= window;
+                let before = c.negation_follows && h.last < m.first && m.first - h.last <= window;
+                h.sentence == m.sentence && (after || before)
             });
             let Some(h) = harm else { continue };
             if c.negated(m.first.saturating_sub(3), h.last, &[m, h]) {
@@ -614,11 +639,13 @@ pub(crate) fn analyse(x: &Lexical<'_>, policy: &Policy) -> Structure {
                 f.judged,
                 format!("{said} {}", f.reason),
             );
+            // The evidence is what is said (the insult, the harm); the reason quotes it with
+            // whom it is said of.
             Contribution {
                 category: f.category,
                 weight,
-                start: f.span.0,
-                end: f.span.1,
+                start: f.judged.0,
+                end: f.judged.1,
                 reason,
                 portable: false,
                 cap,
