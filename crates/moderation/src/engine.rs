@@ -363,12 +363,25 @@ pub fn learning_input(text: &str, lang: Option<&str>, policy: &Policy) -> Learni
 
 /// The signal tokens of an analysis and its structure, as the learned stage was trained on
 /// them.
+///
+/// Of the context cues only those that change what a match means (group, dehumanising,
+/// reported speech, condemnation, negation) are signals: the structure stage's own signals say
+/// what the others add up to, and every signal costs the model a table read.
 fn signals(a: &Analysis<'_>, policy: &Policy, structure: &[&'static str]) -> Vec<&'static str> {
     let lexicon = policy.lexicon();
+    let telling = |kind: Kind| match kind {
+        Kind::Cue(c) => matches!(
+            c,
+            Cue::Group | Cue::Dehumanizing | Cue::Reported | Cue::Condemn | Cue::Negation
+        ),
+        _ => true,
+    };
     let mut signals: Vec<&'static str> = a
         .hits
         .iter()
-        .map(|(h, action)| lexicon.entry(h.entry).kind.signal(*action))
+        .map(|(h, action)| (lexicon.entry(h.entry).kind, *action))
+        .filter(|&(kind, _)| telling(kind))
+        .map(|(kind, action)| kind.signal(action))
         .chain(a.promo.iter().map(|p| p.name))
         .chain(a.norm.signals.iter().copied())
         .chain(structure.iter().copied())

@@ -616,18 +616,16 @@ impl Lexicon {
     /// Adds a hit for each word that no listed word of the kinds that reject covers and that
     /// is a misspelling of one.
     fn add_misspellings(&self, norm: &Normalized, lang: Language, hits: &mut Vec<Hit>) {
-        let guideline: Vec<(usize, usize)> = hits
-            .iter()
-            .filter(|h| matches!(self.entries[h.entry].kind, Kind::Guideline(_)))
-            .map(|h| (h.start, h.end))
-            .collect();
+        // Words a listed word of any kind already covers are what they are, not misspellings.
+        let covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         let mut at = 0;
         for word in crate::normalize::words(&norm.text) {
             let end = at + word.len();
-            let is_covered = guideline.iter().any(|&(s, e)| s < end && at < e);
+            let is_covered = covered.iter().any(|&(s, e)| s < end && at < e);
             if word.len() >= 3
                 && hits.len() < MAX_HITS
                 && !is_covered
+                && !self.spelling.is_function_word(lang, word)
                 && let Some(f) = self.spelling.fuzzy(word, at, lang)
             {
                 hits.push(Hit {

@@ -180,6 +180,13 @@ enum Anchor {
 /// The first (`Start`) or last (`End`) three chars of a word: open-ended variants are
 /// grouped by them, so that a word is looked up once per end, not once per stem length.
 fn edge(word: &str, anchor: Anchor) -> &str {
+    if word.is_ascii() {
+        let n = word.len().min(3);
+        return match anchor {
+            Anchor::End => &word[word.len() - n..],
+            _ => &word[..n],
+        };
+    }
     match anchor {
         Anchor::End => {
             let from = word.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
@@ -192,13 +199,16 @@ fn edge(word: &str, anchor: Anchor) -> &str {
     }
 }
 
+/// An open-ended misspelling: the variant, its entry and how it differs.
+type OpenVariant = (String, usize, Edit);
+
 /// The misspellings of some entries: whole-word variants by their text, open-ended ones
 /// grouped by the chars at their open end's other side.
 #[derive(Debug, Clone, Default)]
 struct Variants {
     whole: FastMap<String, (usize, Edit)>,
-    /// [`Anchor::Start`] and [`Anchor::End`]: edge → (variant, entry, edit).
-    open: [FastMap<String, Vec<(String, usize, Edit)>>; 3],
+    /// [`Anchor::Start`] and [`Anchor::End`]: edge → the variants there.
+    open: [FastMap<String, Vec<OpenVariant>>; 3],
 }
 
 impl Variants {
@@ -233,7 +243,11 @@ impl Variants {
             rest <= MAX_ENDING && (rest == 0 || stem.chars().count() >= 5)
         };
         for anchor in [Anchor::Start, Anchor::End] {
-            let Some(group) = self.open[anchor as usize].get(edge(word, anchor)) else {
+            let groups = &self.open[anchor as usize];
+            if groups.is_empty() {
+                continue;
+            }
+            let Some(group) = groups.get(edge(word, anchor)) else {
                 continue;
             };
             for (v, entry, edit) in group {
@@ -261,6 +275,8 @@ pub struct Spelling {
     portable: Variants,
     /// Per language: the words what stands beside a run-together match must split into.
     known: FastMap<Language, FastSet<String>>,
+    /// Per language: its function words.
+    glue: FastMap<Language, FastSet<String>>,
 }
 
 /// A fuzzy match in the matching text.
@@ -285,6 +301,7 @@ impl Spelling {
         let mut s = Spelling::default();
         for (lang, word) in glue {
             s.known.entry(*lang).or_default().insert(word.clone());
+            s.glue.entry(*lang).or_default().insert(word.clone());
         }
         for (idx, (e, core)) in entries.iter().zip(cores).enumerate() {
             let Some(core) = core else { continue };
@@ -335,6 +352,11 @@ impl Spelling {
             end: at + word.len(),
             edit,
         })
+    }
+
+    /// Whether `word` is one of `lang`'s function words ("the", "bir"): never a misspelling.
+    pub fn is_function_word(&self, lang: Language, word: &str) -> bool {
+        self.glue.get(&lang).is_some_and(|g| g.contains(word))
     }
 
     /// Whether `piece` splits into words known in `lang` (function words, targets, listed
