@@ -311,7 +311,12 @@ fn identity(c: &Cues, found: &mut Vec<Finding>) {
             .of(Cue::Condemn)
             .iter()
             .any(|k| lo <= k.first && k.first <= hi);
-        if condemned_between || c.negated(e.first.saturating_sub(3), e.first, &[e]) {
+        // "I don't hate …"; in a verb-final language also "my hatred of … is not".
+        let later = if g.last > e.last { g } else { e };
+        if condemned_between
+            || c.negated(e.first.saturating_sub(3), e.first, &[e])
+            || c.denied_after(later, &[e, g])
+        {
             continue;
         }
         abused_sentences.push(e.sentence);
