@@ -11,6 +11,8 @@ use crate::ServerError;
 
 pub const SESSION_COOKIE: &str = "tribune_session";
 pub const CSRF_COOKIE: &str = "tribune_csrf";
+/// Marks a browser that has logged in before (see `login.rs`).
+pub const DEVICE_COOKIE: &str = "tribune_device";
 
 /// A fresh random token: 32 bytes from the operating system, hex-encoded.
 pub fn random_token() -> Result<String, ServerError> {
@@ -68,8 +70,19 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A `Set-Cookie` value: never readable by scripts, never sent cross-site on POSTs.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    set_cookie_at(name, value, "/", max_age_secs, secure)
+}
+
+/// [`set_cookie`] for the pages under `path` only.
+pub fn set_cookie_at(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age_secs: i64,
+    secure: bool,
+) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
 #[cfg(test)]
