@@ -36,11 +36,15 @@ pub struct ModerateArgs {
     policy: Option<PathBuf>,
 }
 
-/// Score the engine on a labelled JSON Lines file (`expect` or `labels` records).
+/// Score the engine on a labelled JSON Lines file (`expect` or `labels` records), or on the
+/// functional suite (its folder, or one `LANG.txt` file of it).
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// The labelled file.
+    /// The labelled file, or the functional suite.
     file: PathBuf,
+    /// With the functional suite: also print every case the engine got wrong.
+    #[arg(long)]
+    failures: bool,
     /// Policy file (TOML); the default policy when absent.
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -209,6 +213,9 @@ fn read_article(dir: &Path, name: &str) -> anyhow::Result<(String, String)> {
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     let policy = load_policy(args.policy.as_deref())?;
+    if crate::functional_eval::is_suite(&args.file) {
+        return crate::functional_eval::run(&args.file, &policy, args.failures);
+    }
     let mut approving = policy.clone();
     approving.set_auto_approve(true);
     let text = std::fs::read_to_string(&args.file)

@@ -2,6 +2,7 @@
 //! crates that do the work; nothing here is Tribune's logic.
 
 mod engine_commands;
+mod functional_eval;
 mod train_command;
 
 use std::io::{IsTerminal, Read};

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use tribune_learned::{HEAD_COUNT, Head, InLanguage, Model};
 
 use crate::Category;
+use crate::policy::{ApproveGate, Policy};
 
 /// The committed model file (`models/tribune-learned.bin`, written by `tribune train`).
 static MODEL_BYTES: &[u8] = include_bytes!("../../../models/tribune-learned.bin");
@@ -135,4 +136,94 @@ pub(crate) fn top_words(
         .take(n)
         .map(|(r, _)| r)
         .collect()
+}
+
+/// What the learned stage concluded for one comment.
+pub(crate) struct Learned {
+    pub assessment: Assessment,
+    signals: Vec<&'static str>,
+    language: &'static str,
+    /// A trusted head at or above its reject threshold: head, score, threshold.
+    pub reject: Option<(Head, f32, f32)>,
+    /// The strongest head of the policy's `learned.heads` at or above `learned.review_at`.
+    pub flag: Option<(Head, f32)>,
+    /// Whether the comment passes the policy's approval gate.
+    pub clean: bool,
+    /// Whether the comment quotes or reports speech, condemns abuse, or denies a demeaning
+    /// word of a group: context the lexicon stage reads and the model cannot, so the model
+    /// never rejects or flags alone then.
+    pub protected: bool,
+}
+
+impl Learned {
+    /// The words of the normalised text that added most to `head`'s score.
+    pub fn top_words(&self, normalized: &str, head: Head) -> Vec<Range<usize>> {
+        let Some(model) = model() else {
+            return Vec::new();
+        };
+        top_words(model, normalized, &self.signals, self.language, head, 3)
+    }
+}
+
+/// The strongest of some (head, score, ...) candidates.
+fn strongest<T: Copy>(items: impl Iterator<Item = T>, score: impl Fn(&T) -> f32) -> Option<T> {
+    items.fold(None, |best, x| {
+        if best.as_ref().is_none_or(|b| score(&x) > score(b)) {
+            Some(x)
+        } else {
+            best
+        }
+    })
+}
+
+/// Runs the learned classifier on the normalised text, signals and language the deterministic
+/// stages computed; `None` when the policy turns it off. `protected` says whether the
+/// deterministic stages saw protected context (asked only when the model would act).
+pub(crate) fn stage(
+    normalized: &str,
+    signals: Vec<&'static str>,
+    language: &'static str,
+    policy: &Policy,
+    protected: impl FnOnce() -> bool,
+) -> Option<Learned> {
+    let settings = policy.learned();
+    if !settings.enabled {
+        return None;
+    }
+    let model = model()?;
+    let params = model.in_language(Some(language));
+    let assessment = assess(model, &params, normalized, &signals, language);
+    let reject = strongest(
+        settings.auto_reject.iter().filter_map(|&h| {
+            let t = reject_threshold(&params, h)?;
+            let s = assessment.get(h);
+            (s >= t).then_some((h, s, t))
+        }),
+        |x| x.1,
+    );
+    let flag = strongest(
+        settings
+            .heads
+            .iter()
+            .map(|&h| (h, assessment.get(h)))
+            .filter(|&(_, s)| s >= settings.review_at),
+        |x| x.1,
+    );
+    let is_protected = (reject.is_some() || flag.is_some()) && protected();
+    let clean = match settings.approve_gate {
+        ApproveGate::NotFlagged => flag.is_none() || is_protected,
+        ApproveGate::Confident => [Head::Offensive, Head::IdentityAbuse]
+            .into_iter()
+            .all(|h| confidently_clean(model, &params, &assessment, h)),
+    };
+    Some(Learned {
+        assessment,
+        signals,
+        language,
+        reject,
+        // In protected context the lexicon stage's reading of quotes and condemnation stands.
+        flag: flag.filter(|_| !is_protected),
+        clean,
+        protected: is_protected,
+    })
 }

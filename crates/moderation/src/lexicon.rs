@@ -144,6 +144,19 @@ pub struct Entry {
     suffix_open: bool,
 }
 
+impl Entry {
+    /// English swearing (block entries of profanity and vulgarity) means the same in a comment
+    /// of any language: it is matched in every script's comments and keeps its strength.
+    pub fn portable(&self) -> bool {
+        self.lang == Language::En
+            && self.action == Action::Block
+            && matches!(
+                self.kind,
+                Kind::Guideline(Category::Profanity | Category::Vulgarity)
+            )
+    }
+}
+
 /// A match of an entry in the matching text (byte offsets into `Normalized::text`).
 #[derive(Debug, Clone, Copy)]
 pub struct Hit {
@@ -394,6 +407,7 @@ impl Lexicon {
         let script = |latin: bool| {
             move |e: &Entry| {
                 e.action == Action::Allow
+                    || e.portable()
                     || if latin {
                         e.lang.latin_script()
                     } else {
@@ -428,66 +442,136 @@ impl Lexicon {
         } else {
             &self.all
         };
+        // Built on the first match that extends to its whole word.
+        let mut words: Option<WordBounds> = None;
         let mut hits: Vec<Hit> = Vec::new();
         for m in matcher.automaton.find_overlapping_iter(norm.text.as_str()) {
+            if hits.len() >= MAX_HITS {
+                break;
+            }
             let entry = matcher.pattern_entry[m.pattern().as_usize()];
             let e = &self.entries[entry];
             let (s, t) = (m.start(), m.end());
-            if (e.prefix_open || norm.is_word_start(s)) && (e.suffix_open || norm.is_word_end(t)) {
-                let (s, t) = (
-                    if e.prefix_open {
-                        word_start(&norm.text, s)
-                    } else {
-                        s
-                    },
-                    if e.suffix_open {
-                        word_end(&norm.text, t)
-                    } else {
-                        t
-                    },
-                );
-                if !hits.iter().any(|h| h.entry == entry && h.start == s) {
-                    hits.push(Hit {
-                        entry,
-                        start: s,
-                        end: t,
-                    });
-                }
+            if !(e.prefix_open || norm.is_word_start(s)) || !(e.suffix_open || norm.is_word_end(t))
+            {
+                continue;
             }
+            let (s, t) = if e.prefix_open || e.suffix_open {
+                let w = words.get_or_insert_with(|| WordBounds::new(&norm.text));
+                (
+                    if e.prefix_open { w.start(s) } else { s },
+                    if e.suffix_open { w.end(t) } else { t },
+                )
+            } else {
+                (s, t)
+            };
+            hits.push(Hit {
+                entry,
+                start: s,
+                end: t,
+            });
         }
-        let allows: Vec<(usize, usize)> = hits
+        dedup_hits(&mut hits);
+        let mut allows: Vec<(usize, usize)> = hits
             .iter()
             .filter(|h| self.entries[h.entry].kind == Kind::Allow)
             .map(|h| (h.start, h.end))
             .collect();
         if !allows.is_empty() {
-            hits.retain(|h| {
-                self.entries[h.entry].kind == Kind::Allow
-                    || !allows.iter().any(|&(s, e)| s <= h.start && h.end <= e)
-            });
+            allows.sort_unstable();
+            // The furthest end of the allows starting at or before each allow's start.
+            let mut reach = Vec::with_capacity(allows.len());
+            let mut furthest = 0;
+            for &(_, e) in &allows {
+                furthest = furthest.max(e);
+                reach.push(furthest);
+            }
+            let covered = |h: &Hit| {
+                let i = allows.partition_point(|&(s, _)| s <= h.start);
+                i > 0 && reach[i - 1] >= h.end
+            };
+            hits.retain(|h| self.entries[h.entry].kind == Kind::Allow || !covered(h));
         }
         hits
     }
 }
 
-/// Extends a match back to the start of its word, so evidence shows the whole word.
-fn word_start(text: &str, mut pos: usize) -> usize {
-    let b = text.as_bytes();
-    while pos > 0 && b[pos - 1] != b' ' {
-        pos -= 1;
+/// Drops repeated hits of one entry at one start (variants of an entry, overlapping patterns)
+/// and keeps at most [`MAX_HITS_PER_ENTRY`] of each entry, the first ones, in the order found.
+fn dedup_hits(hits: &mut Vec<Hit>) {
+    if hits.len() < 2 {
+        return;
     }
-    pos
+    let mut order: Vec<(usize, usize, usize)> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.entry, h.start, i))
+        .collect();
+    order.sort_unstable();
+    let mut keep = vec![false; hits.len()];
+    let mut run = 0;
+    for (n, &(entry, start, i)) in order.iter().enumerate() {
+        let prev = n.checked_sub(1).map(|p| order[p]);
+        if prev.is_some_and(|(e, s, _)| e == entry && s == start) {
+            continue;
+        }
+        run = if prev.is_some_and(|(e, _, _)| e == entry) {
+            run + 1
+        } else {
+            1
+        };
+        keep[i] = run <= MAX_HITS_PER_ENTRY;
+    }
+    let mut i = 0;
+    hits.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
-fn word_end(text: &str, mut pos: usize) -> usize {
-    let b = text.as_bytes();
-    while pos < b.len() && b[pos] != b' ' {
-        pos += 1;
-    }
-    pos
+/// At most this many hits of one entry count in one comment: more add nothing to a score
+/// (they saturate) and would only make the work grow with the text.
+const MAX_HITS_PER_ENTRY: usize = 16;
+/// At most this many hits in all.
+const MAX_HITS: usize = 1024;
+
+/// The words of a matching text, for extending a match to its whole word in logarithmic time
+/// (a walk from each match would make a long word cost its length once per match).
+struct WordBounds {
+    /// (start, end) of each word, in order.
+    words: Vec<(usize, usize)>,
 }
 
-fn make_entry(kind: Kind, action: Action, lang: Language, phrase: &str) -> Entry {
+impl WordBounds {
+    fn new(text: &str) -> WordBounds {
+        let mut pos = 0;
+        let words = crate::normalize::words(text)
+            .map(|w| {
+                let span = (pos, pos + w.len());
+                pos += w.len() + 1;
+                span
+            })
+            .collect();
+        WordBounds { words }
+    }
+
+    fn word_at(&self, pos: usize) -> Option<(usize, usize)> {
+        let i = self.words.partition_point(|&(_, e)| e < pos);
+        self.words.get(i).copied().filter(|&(s, _)| s <= pos)
+    }
+
+    /// The start of the word that byte `pos` is in (or ends at).
+    fn start(&self, pos: usize) -> usize {
+        self.word_at(pos).map_or(pos, |(s, _)| s)
+    }
+
+    /// The end of the word that ends at or contains byte `pos`.
+    fn end(&self, pos: usize) -> usize {
+        self.word_at(pos).map_or(pos, |(_, e)| e)
+    }
+}
+
+pub(crate) fn make_entry(kind: Kind, action: Action, lang: Language, phrase: &str) -> Entry {
     Entry {
         kind,
         action,

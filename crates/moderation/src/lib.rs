@@ -34,11 +34,15 @@
 //! ```
 
 mod chars;
+mod context;
+mod decide;
 mod engine;
 pub mod eval;
+mod explain;
 mod fasthash;
 mod lang;
 mod learned;
+mod lexical;
 mod lexicon;
 mod normalize;
 mod policy;
@@ -47,6 +51,7 @@ mod relevance;
 mod verdict;
 
 pub use engine::{ENGINE_VERSION, LearningInput, learning_input, moderate, moderate_with_index};
+pub use explain::{MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_REASONS};
 pub use lang::{Language, detect as detect_language};
 pub use learned::model_bytes as learned_model_bytes;
 pub use policy::{

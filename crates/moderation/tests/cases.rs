@@ -1,6 +1,7 @@
 //! Table-driven cases from `cases.txt`, readable by a moderator: one comment per line with the
 //! decisions it may get (auto-approval on) and the category a rejection or review must name.
 
+use tribune_moderation::eval::functional::unescape;
 use tribune_moderation::{Category, Comment, Decision, Policy, moderate};
 
 fn parse_decision(s: &str) -> Decision {
@@ -10,28 +11,6 @@ fn parse_decision(s: &str) -> Decision {
         "review" => Decision::Review,
         other => panic!("unknown decision {other:?} in cases.txt"),
     }
-}
-
-/// `\u202E`-style escapes let the file show invisible characters.
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find("\\u") {
-        out.push_str(&rest[..i]);
-        let hex = rest.get(i + 2..i + 6).unwrap_or("");
-        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[i + 6..];
-            }
-            None => {
-                out.push_str("\\u");
-                rest = &rest[i + 2..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]

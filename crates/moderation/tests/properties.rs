@@ -2,7 +2,9 @@
 //! evidence span lies on char boundaries of the original text and covers what it matched.
 
 use proptest::prelude::*;
-use tribune_moderation::{Comment, Policy, matching_spans, moderate, normalize_for_matching};
+use tribune_moderation::{
+    Comment, MAX_EVIDENCE_TEXT, Policy, matching_spans, moderate, normalize_for_matching,
+};
 
 /// Text mixing words the lexicons know, obfuscation characters and arbitrary Unicode.
 fn tricky_text() -> impl Strategy<Value = String> {
@@ -71,7 +73,14 @@ proptest! {
         for e in &v.evidence {
             prop_assert!(e.start < e.end && e.end <= s.len());
             prop_assert!(s.is_char_boundary(e.start) && s.is_char_boundary(e.end));
-            prop_assert_eq!(&s[e.start..e.end], e.text.as_str());
+            // The span's text, or its first MAX_EVIDENCE_TEXT bytes and an ellipsis.
+            let span = &s[e.start..e.end];
+            if span.len() <= MAX_EVIDENCE_TEXT {
+                prop_assert_eq!(span, e.text.as_str());
+            } else {
+                let shown = e.text.strip_suffix('…');
+                prop_assert!(shown.is_some_and(|t| span.starts_with(t) && t.len() <= MAX_EVIDENCE_TEXT));
+            }
             // The span covers what it matched: it folds to non-empty matching text.
             prop_assert!(!e.text.trim().is_empty());
         }

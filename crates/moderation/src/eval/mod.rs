@@ -1,5 +1,8 @@
 //! Measuring the engine against labelled comments: decision expectations (newsroom examples)
-//! and per-category labels (the corpus format). Pure: the caller reads the files.
+//! and per-category labels (the corpus format), and the functional suite ([`functional`]).
+//! Pure: the caller reads the files.
+
+pub mod functional;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,140 @@
+//! Context: quoted passages and sentence breaks of the original text, and whether a match sits
+//! in protected context (quoted, or after a reported-speech cue in its sentence).
+
+use crate::chars;
+
+/// Where quotes and sentences are in a comment's original text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    /// Byte spans of quoted passages, quotation marks included.
+    pub quotes: Vec<(usize, usize)>,
+    /// Byte offsets where sentences end.
+    pub breaks: Vec<usize>,
+}
+
+impl Context {
+    pub fn of(text: &str) -> Context {
+        Context {
+            quotes: quoted_spans(text),
+            breaks: sentence_breaks(text),
+        }
+    }
+
+    /// The index of the sentence byte `pos` of the original is in.
+    pub fn sentence(&self, pos: usize) -> usize {
+        self.breaks.partition_point(|&b| b < pos)
+    }
+
+    /// Whether `start..end` lies inside quotation marks.
+    pub fn quoted(&self, start: usize, end: usize) -> bool {
+        self.quotes.iter().any(|&(qs, qe)| qs < start && end <= qe)
+    }
+
+    /// Why the match at `start..end` is protected, if it is: quoted, or after one of the
+    /// reported-speech cues `reported` (original spans) in its sentence.
+    pub fn protection(
+        &self,
+        start: usize,
+        end: usize,
+        reported: &[(usize, usize)],
+    ) -> Option<&'static str> {
+        if self.quoted(start, end) {
+            return Some("inside quotation marks");
+        }
+        let sentence = self.sentence(start);
+        reported
+            .iter()
+            .any(|&(rs, re)| re <= start && self.sentence(rs) == sentence)
+            .then_some("in reported speech")
+    }
+}
+
+/// Byte spans of quoted passages in the original text.
+pub(crate) fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    // Every quotation mark below starts with one of these bytes: only there is a char decoded,
+    // with its neighbours (most comments have none, or an apostrophe or two). The first check
+    // does not stop early, so that it vectorises.
+    let is_mark = |b: u8| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3);
+    if !text.bytes().fold(false, |any, b| any | is_mark(b)) {
+        return spans;
+    }
+    let mut open: Option<(usize, char)> = None;
+    let is_alnum = |c: Option<char>| c.is_some_and(chars::is_alphanumeric);
+    for (i, _) in text.bytes().enumerate().filter(|&(_, b)| is_mark(b)) {
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            continue;
+        };
+        let prev_alnum = || is_alnum(text[..i].chars().next_back());
+        let next_alnum = || is_alnum(text[i + c.len_utf8()..].chars().next());
+        match open {
+            None => {
+                let opens = match c {
+                    '"' | '“' | '«' | '„' | '「' | '‹' => true,
+                    '\'' | '‘' => !prev_alnum() && next_alnum(),
+                    _ => false,
+                };
+                if opens {
+                    open = Some((i, c));
+                }
+            }
+            Some((start, o)) => {
+                let closes = match (o, c) {
+                    ('"', '"')
+                    | ('“', '”')
+                    | ('“', '"')
+                    | ('«', '»')
+                    | ('„', '“')
+                    | ('「', '」')
+                    | ('‹', '›') => true,
+                    ('\'', '\'') | ('‘', '’') | ('\'', '’') => prev_alnum() && !next_alnum(),
+                    _ => false,
+                };
+                if closes {
+                    spans.push((start, i + c.len_utf8()));
+                    open = None;
+                }
+            }
+        }
+    }
+    spans
+}
+
+/// Byte offsets where sentences end (after `.`, `!`, `?`, `؟`, `;`, `؛`, `۔`, newline): found
+/// by their bytes (`؟` and `؛` are D8 9F and D8 9B, `۔` is DB 94).
+fn sentence_breaks(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| match b {
+            b'.' | b'!' | b'?' | b';' | b'\n' => true,
+            0xD8 => matches!(bytes.get(i + 1), Some(0x9F | 0x9B)),
+            0xDB => bytes.get(i + 1) == Some(&0x94),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_quoted_spans() {
+        let t = "calling them 'vermin' is wrong, and \"pests\" too; Shoigu's visit";
+        let spans: Vec<&str> = quoted_spans(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(spans, ["'vermin'", "\"pests\""]);
+    }
+
+    #[test]
+    fn sentences_end_at_latin_and_arabic_marks() {
+        let t = "One. Two؟ Three؛ four";
+        let c = Context::of(t);
+        assert_eq!(c.sentence(0), 0);
+        assert_eq!(c.sentence(t.find("Two").unwrap_or(0)), 1);
+        assert_eq!(c.sentence(t.find("Three").unwrap_or(0)), 2);
+        assert_eq!(c.sentence(t.find("four").unwrap_or(0)), 3);
+    }
+}
