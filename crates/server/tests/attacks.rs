@@ -1030,3 +1030,70 @@ async fn logging_out_without_the_csrf_token_changes_nothing() {
         .expect("GET");
     assert_eq!(after.headers()[LOCATION], "/login", "the session is over");
 }
+
+// Finding 1: the engine bounds its verdicts (crates/moderation/tests/bounded.rs); here the same
+// comments through HTTP, and what they cost the store, the queue and the console.
+
+#[tokio::test]
+async fn spelled_out_swearing_to_the_length_limit_is_rejected_and_stays_small_everywhere() {
+    let server = TestServer::start().await;
+    let repeated =
+        |piece: &str, chars: usize| piece.chars().cycle().take(chars).collect::<String>();
+    let comments = [
+        repeated("f u c k ", 4_999),
+        repeated("s.h.i.t.", 4_999),
+        repeated("مرحبا بالعالم هذا اختبار ", 2_500) + &repeated("f u c k ", 2_499),
+        repeated("Привет мир это тест ", 2_500) + &repeated("f u c k ", 2_499),
+        repeated("ئەمە تاقیکردنەوەیەکە ", 2_500) + &repeated("f u c k ", 2_499),
+    ];
+    let mut ids = Vec::new();
+    for body in &comments {
+        assert_eq!(body.chars().count(), 4_999);
+        let posted = server.comment("cycle-lanes", body).await;
+        assert_eq!(
+            (posted["status"].as_str(), posted["category"].as_str()),
+            (Some("rejected"), Some("profanity")),
+            "{}…: {posted}",
+            body.chars().take(30).collect::<String>()
+        );
+        let id = posted["id"].as_i64().expect("id");
+        let history = server.store.decisions(id).await.expect("history");
+        let stored = history[0].verdict.as_deref().map_or(0, str::len);
+        assert!(
+            stored <= tribune_server::MAX_STORED_VERDICT_BYTES,
+            "a {stored}-byte verdict was stored"
+        );
+        ids.push(id);
+    }
+    let admin = server.login("admin", ADMIN_PASSWORD).await;
+    let queue = server
+        .client
+        .get(server.url("/api/v1/moderation/queue"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("queue");
+    assert!(queue.len() < 64 * 1024, "a {}-byte queue", queue.len());
+    let queue: Value = serde_json::from_str(&queue).expect("JSON");
+    assert!(
+        queue["comments"]
+            .as_array()
+            .expect("comments")
+            .iter()
+            .all(|c| !ids.contains(&c["id"].as_i64().unwrap_or(0))),
+        "rejected comments do not wait for a person"
+    );
+    let console = server
+        .client
+        .get(server.url("/moderation"))
+        .header("cookie", format!("tribune_session={admin}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(console.status(), StatusCode::OK);
+    let html = console.text().await.expect("html");
+    assert!(html.len() < 64 * 1024, "a {}-byte console page", html.len());
+}
