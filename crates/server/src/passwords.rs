@@ -2,24 +2,29 @@
 //!
 //! An argon2id hash costs tens of milliseconds of one core and 19 MiB of memory by design.
 //! Run on the async workers it stalls every other request; run without a cap, a log-in flood
-//! takes every core and hundreds of MiB. Here at most `workers` hashes run at once, on
-//! tokio's blocking threads, and at most `queue` more wait; beyond that a log-in is answered
-//! `503 busy` at once instead of waiting in an unbounded line.
+//! takes every core and hundreds of MiB. Here `workers` threads of their own do all hashing
+//! (so at most that many run at once, and the memory each keeps for the next hash is bounded
+//! too), and at most `queue` more hashes wait; beyond that a log-in is answered `503 busy` at
+//! once instead of waiting in an unbounded line.
 
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::ServerError;
 use crate::security::{hash_password, verify_password};
 
+type Job = Box<dyn FnOnce() + Send>;
+
 /// The bounded pool that every password hash and check goes through.
 pub struct Passwords {
-    running: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
+    /// Hashes running or waiting: at most `workers + queue`.
     admitted: Arc<Semaphore>,
-    in_flight: Arc<AtomicUsize>,
-    waiting: AtomicUsize,
+    running: Arc<AtomicUsize>,
+    waiting: Arc<AtomicUsize>,
     /// A hash of nothing anyone knows: checked against when the user name is unknown, so that
     /// unknown names cost as long as wrong passwords.
     decoy_hash: String,
@@ -33,19 +38,39 @@ pub struct HashingLoad {
 }
 
 impl Passwords {
-    /// `workers` hashes at once (at least one), `queue` more waiting.
+    /// `workers` hashing threads (at least one), `queue` more hashes waiting.
     pub fn new(workers: usize, queue: usize) -> Result<Passwords, ServerError> {
         let workers = workers.max(1);
+        let (jobs, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        for n in 0..workers {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("tribune-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = match receiver.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            // The pool was dropped.
+                            Err(_) => return,
+                        }
+                    }
+                })?;
+        }
         Ok(Passwords {
-            running: Arc::new(Semaphore::new(workers)),
+            jobs,
             admitted: Arc::new(Semaphore::new(workers + queue)),
-            in_flight: Arc::new(AtomicUsize::new(0)),
-            waiting: AtomicUsize::new(0),
+            running: Arc::new(AtomicUsize::new(0)),
+            waiting: Arc::new(AtomicUsize::new(0)),
             decoy_hash: hash_password(&crate::security::random_token()?)?,
         })
     }
 
-    /// Runs `work` on a blocking thread once a slot is free; `Busy` when too many wait.
+    /// Runs `work` on a hashing thread once one is free; `Busy` when too many wait.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ServerError>
     where
         T: Send + 'static,
@@ -56,21 +81,26 @@ impl Passwords {
             .clone()
             .try_acquire_owned()
             .map_err(|_| ServerError::Busy)?;
-        let waiting = Counted::new(&self.waiting);
-        let running = self.running.clone().acquire_owned().await;
-        drop(waiting);
-        let running = running.map_err(|_| ServerError::Busy)?;
-        let in_flight = self.in_flight.clone();
-        in_flight.fetch_add(1, Ordering::Relaxed);
-        let result = tokio::task::spawn_blocking(move || {
-            let value = work();
-            in_flight.fetch_sub(1, Ordering::Relaxed);
-            drop(running);
+        let (done, answer) = oneshot::channel();
+        let (running, waiting) = (self.running.clone(), self.waiting.clone());
+        waiting.fetch_add(1, Ordering::Relaxed);
+        let job: Job = Box::new(move || {
+            waiting.fetch_sub(1, Ordering::Relaxed);
+            running.fetch_add(1, Ordering::Relaxed);
+            // A panic fails this hash only; the thread goes on with the next.
+            let value = std::panic::catch_unwind(AssertUnwindSafe(work));
+            running.fetch_sub(1, Ordering::Relaxed);
             drop(admitted);
-            value
-        })
-        .await?;
-        Ok(result)
+            if let Ok(value) = value {
+                let _ = done.send(value);
+            }
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| ServerError::PasswordHash("the hashing threads have stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| ServerError::PasswordHash("hashing a password panicked".into()))
     }
 
     /// Whether `password` matches `stored_hash`; with no hash (unknown user) a decoy is
@@ -91,25 +121,9 @@ impl Passwords {
 
     pub fn load(&self) -> HashingLoad {
         HashingLoad {
-            running: self.in_flight.load(Ordering::Relaxed),
+            running: self.running.load(Ordering::Relaxed),
             waiting: self.waiting.load(Ordering::Relaxed),
         }
-    }
-}
-
-/// Counts itself in while it lives (a waiter whose request is dropped counts itself out).
-struct Counted<'a>(&'a AtomicUsize);
-
-impl<'a> Counted<'a> {
-    fn new(counter: &'a AtomicUsize) -> Counted<'a> {
-        counter.fetch_add(1, Ordering::Relaxed);
-        Counted(counter)
-    }
-}
-
-impl Drop for Counted<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -682,3 +682,26 @@ async fn sweeping_removes_only_what_has_expired() {
     let counts = store.table_counts().await.expect("counts");
     assert!(counts.contains(&("sessions", 1)), "{counts:?}");
 }
+
+#[tokio::test]
+async fn the_largest_stored_verdict_is_measured_in_bytes() {
+    let (store, id, _db) = store_with_comment().await;
+    assert_eq!(store.largest_verdict_bytes().await.expect("size"), 0);
+    // Two-byte characters: bytes, not characters, are what the store keeps.
+    let verdict = format!("{{\"reasons\":[\"{}\"]}}", "ژ".repeat(100));
+    store
+        .record_decision(
+            id,
+            &NewDecision {
+                verdict: Some(verdict.clone()),
+                ..decision(DecisionKind::Approve, None)
+            },
+            true,
+        )
+        .await
+        .expect("decide");
+    assert_eq!(
+        store.largest_verdict_bytes().await.expect("size"),
+        i64::try_from(verdict.len()).expect("size")
+    );
+}

@@ -83,6 +83,21 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The size in bytes of the largest engine verdict stored; for load reports.
+    pub async fn largest_verdict_bytes(&self) -> Result<i64> {
+        let size = match self.backend() {
+            Backend::Postgres => "octet_length(verdict)",
+            Backend::Sqlite => "length(CAST(verdict AS BLOB))",
+        };
+        let sql = format!("SELECT CAST(COALESCE(MAX({size}), 0) AS BIGINT) AS n FROM decisions");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
 /// Refuses a decision by `moderator` on a comment someone else holds a live claim on.
 async fn check_claim(conn: &mut AnyConnection, comment_id: i64, moderator: &str) -> Result<()> {
     let holder = sqlx::query(
