@@ -84,6 +84,9 @@ impl Store {
                     // Fail fast while the database is away, so callers answer 503 instead of
                     // hanging.
                     .acquire_timeout(ACQUIRE_TIMEOUT)
+                    // No ping before each use (a round trip per query): a connection that died
+                    // with the server fails its query, is dropped, and the caller answers 503.
+                    .test_before_acquire(false)
                     .connect(url)
                     .await?;
                 migrations::migrator(backend).run(&pool).await?;
@@ -191,6 +194,9 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // A connection to a local file does not drop away; pinging it before every use would
+        // double the hops to SQLite's worker thread per query.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 conn.execute("PRAGMA journal_mode = WAL").await?;

@@ -66,6 +66,25 @@ impl Store {
         row.as_ref().map(article_from_row).transpose()
     }
 
+    /// The article with this slug and, read with it in one query, the value of setting
+    /// `key`: what a submission needs before the engine reads it.
+    pub async fn article_with_setting(
+        &self,
+        slug: &str,
+        key: &str,
+    ) -> Result<Option<(Article, Option<String>)>> {
+        let sql = "SELECT id, slug, title, body, lang, comments_open, created_at, \
+                   (SELECT value FROM settings WHERE key = $2) AS setting \
+                   FROM articles WHERE slug = $1";
+        let row = sqlx::query(sql)
+            .bind(slug)
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| Ok((article_from_row(&row)?, row.try_get("setting")?)))
+            .transpose()
+    }
+
     pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {
         let sql = format!("{ARTICLE_SELECT} WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
