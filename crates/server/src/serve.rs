@@ -111,11 +111,13 @@ pub async fn serve_until(
             )
             .into_owned();
         let connection = graceful.watch(connection);
+        let open = slots.clone();
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended with an error");
             }
             drop(slot);
+            crate::metrics::connections(max_connections - open.available_permits());
         });
     }
     sweeper.abort();

@@ -7,8 +7,8 @@
 //!   on comments;
 //! - every decision is an appended row, never changed or removed (the same statements are
 //!   refused); a comment's status is its latest decision;
-//! - every write is one transaction, durable once the call returns (on SQLite, WAL with
-//!   `synchronous = FULL` and one writer that commits concurrent writes together).
+//! - every write is one transaction, durable once the call returns (one writer per node
+//!   commits concurrent writes together; on SQLite in WAL mode with `synchronous = FULL`).
 //!
 //! It knows nothing of HTTP or of the moderation engine: verdicts arrive as JSON text.
 //! One code path serves every backend through sqlx's `Any` driver (plain integers, floats and
@@ -106,11 +106,12 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed => true,
-            // PostgreSQL's "operator intervention" (57P: shutting down, starting up) and
-            // "connection exception" (08) classes.
-            sqlx::Error::Database(db) => db
-                .code()
-                .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+            // PostgreSQL's "operator intervention" (57P: shutting down, starting up),
+            // "connection exception" (08) and "transaction rollback" (40: a deadlock between
+            // nodes' writers, a serialization failure) classes: retrying is right.
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                code.starts_with("57P") || code.starts_with("08") || code.starts_with("40")
+            }),
             _ => false,
         };
         if unavailable {

@@ -32,23 +32,23 @@ pub fn now_millis() -> i64 {
 /// A handle on Tribune's database; cheap to clone (it is a connection pool).
 #[derive(Clone)]
 pub struct Store {
-    /// Reads on both backends; every write too on PostgreSQL.
+    /// Reads.
     pool: AnyPool,
-    /// SQLite's one writing connection, behind the group-commit task.
-    writer: Option<Writer>,
+    /// The node's one writing connection, behind the group-commit task.
+    writer: Writer,
     backend: Backend,
 }
 
 /// How busy the store's connections are, for the operator's metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolStats {
-    /// Connections open in the pool that serves reads (and PostgreSQL's writes).
+    /// Connections open in the pool that serves reads.
     pub open: u32,
     /// Of those, the ones waiting for work.
     pub idle: u32,
     /// The most connections the pool opens.
     pub max: u32,
-    /// Writes queued for SQLite's writer (always 0 on PostgreSQL).
+    /// Writes queued for the node's writer.
     pub queued_writes: usize,
 }
 
@@ -77,36 +77,35 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
         sqlx::any::install_default_drivers();
-        match backend {
+        let (reads, writes) = match backend {
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(16)
-                    // Fail fast while the database is away, so callers answer 503 instead of
-                    // hanging.
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    // No ping before each use (a round trip per query): a connection that died
-                    // with the server fails its query, is dropped, and the caller answers 503.
-                    .test_before_acquire(false)
-                    .connect(url)
-                    .await?;
-                migrations::migrator(backend).run(&pool).await?;
-                Ok(Store {
-                    pool,
-                    writer: None,
-                    backend,
-                })
+                let pool = |connections| {
+                    AnyPoolOptions::new()
+                        .max_connections(connections)
+                        // Fail fast while the database is away, so callers answer 503 instead
+                        // of hanging.
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        // No ping before each use (a round trip per query): a connection that
+                        // died with the server fails its query, is dropped, and the caller
+                        // answers 503.
+                        .test_before_acquire(false)
+                };
+                (pool(16).connect(url).await?, pool(1).connect(url).await?)
             }
             Backend::Sqlite => {
                 let writes = sqlite_pool(1).connect(url).await?;
                 migrations::migrator(backend).run(&writes).await?;
-                let pool = sqlite_pool(8).connect(url).await?;
-                Ok(Store {
-                    pool,
-                    writer: Some(Writer::start(writes)),
-                    backend,
-                })
+                (sqlite_pool(8).connect(url).await?, writes)
             }
+        };
+        if backend == Backend::Postgres {
+            migrations::migrator(backend).run(&reads).await?;
         }
+        Ok(Store {
+            pool: reads,
+            writer: Writer::start(writes, backend),
+            backend,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -115,9 +114,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
-        if let Some(writer) = &self.writer {
-            writer.pool().close().await;
-        }
+        self.writer.pool().close().await;
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -129,27 +126,19 @@ impl Store {
             open: self.pool.size(),
             idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
             max: self.pool.options().get_max_connections(),
-            queued_writes: self.writer.as_ref().map_or(0, Writer::queued),
+            queued_writes: self.writer.queued(),
         }
     }
 
-    /// Runs `job` as one write transaction: on PostgreSQL a transaction of its own; on SQLite
-    /// a savepoint inside the writer's next group commit. Either way the job's writes are
-    /// stored together or not at all, and only once they are durable does this return.
+    /// Runs `job` as one write transaction: a savepoint inside the writer's next group
+    /// commit. The job's writes are stored together or not at all, and only once they are
+    /// durable does this return.
     pub(crate) async fn write<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
     {
-        match &self.writer {
-            Some(writer) => writer.run(job).await,
-            None => {
-                let mut tx = self.pool.begin().await?;
-                let value = job(&mut tx).await?;
-                tx.commit().await?;
-                Ok(value)
-            }
-        }
+        self.writer.run(job).await
     }
 
     /// Runs raw SQL; for tests that prove what the schema itself refuses.

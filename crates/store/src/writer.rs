@@ -1,11 +1,14 @@
-//! SQLite's single writer with group commit.
+//! A node's single writer with group commit.
 //!
-//! SQLite lets one connection write at a time; several pooled connections taking turns wait on
-//! its busy handler, which sleeps in steps of up to 100 ms, and each commit pays its own sync.
-//! Here one task owns the only writing connection: it takes every write waiting in its queue,
-//! runs each in a savepoint of one transaction, commits them together with one sync, and only
-//! then answers each caller. A write that fails is rolled back to its savepoint alone; a failed
-//! commit fails the whole batch, and nothing in it was stored.
+//! A commit is durable once its log is synced, and a sync costs milliseconds on real disks:
+//! one commit per write makes every submission wait for its own sync (and on SQLite, which
+//! lets one connection write at a time, pooled writers taking turns wait in its busy handler,
+//! which sleeps in steps of up to 100 ms). Here one task owns the node's writing connection:
+//! it takes every write waiting in its queue, runs each in a savepoint of one transaction,
+//! commits them together with one sync, and only then answers each caller. A write that fails
+//! is rolled back to its savepoint alone; a failed commit fails the whole batch, and nothing in
+//! it was stored. On PostgreSQL several nodes each have their own writer; the database
+//! orders them as it orders any transactions.
 
 use std::any::Any;
 use std::future::Future;
@@ -14,7 +17,7 @@ use std::pin::Pin;
 use sqlx::{AnyConnection, AnyPool, Executor};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::StoreError;
+use crate::{Backend, StoreError};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -40,11 +43,20 @@ pub(crate) struct Writer {
     pool: AnyPool,
 }
 
+/// How a batch's transaction begins: on SQLite taking the write lock at once, so that what a
+/// write reads cannot change before it writes.
+fn begin(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    }
+}
+
 impl Writer {
     /// Starts the writer over `pool`, a pool of one connection that nothing else uses.
-    pub(crate) fn start(pool: AnyPool) -> Writer {
+    pub(crate) fn start(pool: AnyPool, backend: Backend) -> Writer {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(work(pool.clone(), queue));
+        tokio::spawn(work(pool.clone(), backend, queue));
         Writer { jobs, pool }
     }
 
@@ -80,7 +92,7 @@ impl Writer {
     }
 }
 
-async fn work(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
+async fn work(pool: AnyPool, backend: Backend, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(first) = queue.recv().await {
         batch.push(first);
@@ -90,7 +102,7 @@ async fn work(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        commit_batch(&pool, &mut batch).await;
+        commit_batch(&pool, backend, &mut batch).await;
     }
 }
 
@@ -99,7 +111,7 @@ fn batch_failed(what: &str, error: &sqlx::Error) -> StoreError {
     StoreError::BatchFailed(format!("{what}: {error}"))
 }
 
-async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
+async fn commit_batch(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
     // One write alone needs no savepoint: its own transaction is enough (two statements fewer
     // on the path of a lone submission).
     let alone = batch.len() == 1;
@@ -112,7 +124,9 @@ async fn commit_batch(pool: &AnyPool, batch: &mut Vec<Job>) {
             return;
         }
     };
-    if let Err(error) = conn.execute("BEGIN IMMEDIATE").await {
+    if let Err(error) = conn.execute(begin(backend)).await {
+        // Most likely the connection died with the database: do not hand it out again.
+        conn.close_on_drop();
         for job in batch.drain(..) {
             let _ = job.done.send(Err(batch_failed("cannot begin", &error)));
         }

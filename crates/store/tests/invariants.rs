@@ -552,13 +552,10 @@ async fn concurrent_submissions_of_one_client_respect_its_limit() {
             .all(|r| r.is_ok() || matches!(r, Err(StoreError::RateLimited { .. }))),
         "{results:?}"
     );
-    match store.backend() {
-        // One writer: the count is exact.
-        tribune_store::Backend::Sqlite => assert_eq!(stored, 10),
-        // Counts spread over shard rows let concurrent requests of one client overshoot by at
-        // most the number in flight together; never undershoot.
-        tribune_store::Backend::Postgres => assert!((10..attempts).contains(&stored), "{stored}"),
-    }
+    // One writer per node: the count is exact. (Nodes sharing PostgreSQL may overshoot by at
+    // most the requests in flight together on different nodes: the count is spread over shard
+    // rows so that they do not queue on one lock.)
+    assert_eq!(stored, 10);
 }
 
 #[tokio::test]
