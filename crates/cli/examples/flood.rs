@@ -2,13 +2,13 @@
 //! addresses (sent as `X-Forwarded-For` to a server started with
 //! `--trusted-proxy 127.0.0.1/32`) while a reader fetches pages at a steady rate.
 //!
-//!     flood run URL SUBMISSIONS LOGINS ADDRESSES ACKS_FILE [--kill PID --kill-after SECS]
+//!     flood run URL SUBMISSIONS LOGINS ADDRESSES ACKS_FILE [--kill PID --after-acks N]
 //!     flood verify ACKS_FILE DATABASE_URL
 //!
 //! `run` prints the status codes served to each kind of request and the reader's latency
 //! (measured from each read's scheduled time), and writes every acknowledged (202) comment to
 //! ACKS_FILE, one JSON object a line. With `--kill`, it reads the server's peak memory and kills
-//! it with SIGKILL after SECS seconds, mid-flood. `verify` opens the database and checks that
+//! it with SIGKILL once N comments have been acknowledged, mid-flood. `verify` opens the database and checks that
 //! every acknowledged comment is there with its text, and reports the largest stored verdict.
 
 use std::collections::BTreeMap;
@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match args.first().map(String::as_str) {
         Some("run") => runtime.block_on(run(&args[1..])),
         Some("verify") => runtime.block_on(verify(&args[1..])),
-        _ => Err("usage: flood run URL SUBMISSIONS LOGINS ADDRESSES ACKS_FILE [--kill PID --kill-after SECS] | flood verify ACKS_FILE DATABASE_URL".into()),
+        _ => Err("usage: flood run URL SUBMISSIONS LOGINS ADDRESSES ACKS_FILE [--kill PID --after-acks N] | flood verify ACKS_FILE DATABASE_URL".into()),
     }
 }
 
@@ -66,16 +66,16 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 
 async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let [url, submissions, logins, addresses, acks_file, rest @ ..] = args else {
-        return Err("usage: flood run URL SUBMISSIONS LOGINS ADDRESSES ACKS_FILE [--kill PID --kill-after SECS]".into());
+        return Err("usage: flood run URL SUBMISSIONS LOGINS ADDRESSES ACKS_FILE [--kill PID --after-acks N]".into());
     };
     let (submissions, logins, addresses): (usize, usize, usize) =
         (submissions.parse()?, logins.parse()?, addresses.parse()?);
     let kill = match rest {
-        [flag, pid, after, secs] if flag == "--kill" && after == "--kill-after" => {
-            Some((pid.parse::<u32>()?, secs.parse::<f64>()?))
+        [flag, pid, after, acks] if flag == "--kill" && after == "--after-acks" => {
+            Some((pid.parse::<u32>()?, acks.parse::<usize>()?))
         }
         [] => None,
-        _ => return Err("expected --kill PID --kill-after SECS".into()),
+        _ => return Err("expected --kill PID --after-acks N".into()),
     };
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
@@ -86,6 +86,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         acks_file,
     )?)));
     let next = Arc::new(AtomicUsize::new(0));
+    let acknowledged = Arc::new(AtomicUsize::new(0));
     let flooding = Arc::new(AtomicBool::new(true));
     let started = Instant::now();
     let total = submissions + logins;
@@ -128,25 +129,30 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 
     // The killer: peak memory, then SIGKILL, mid-flood.
     let killed = kill.map(|(pid, after)| {
+        let acknowledged = acknowledged.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_secs_f64(after)).await;
+            while acknowledged.load(Ordering::SeqCst) < after {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let at = started.elapsed();
             let peak = peak_rss_kib(pid);
             let status = std::process::Command::new("kill")
                 .args(["-9", &pid.to_string()])
                 .status();
-            (peak, status.is_ok_and(|s| s.success()))
+            (peak, status.is_ok_and(|s| s.success()), at)
         })
     });
 
     // The flood: 64 connections as fast as the server answers.
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..64 {
-        let (client, url, tally, acks, next) = (
+        let (client, url, tally, acks, next, acknowledged) = (
             client.clone(),
             url.clone(),
             tally.clone(),
             acks.clone(),
             next.clone(),
+            acknowledged.clone(),
         );
         workers.spawn(async move {
             loop {
@@ -197,6 +203,7 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
                     let line = json!({ "id": id, "author": author, "body": body, "key": key });
                     let mut acks = acks.lock().await;
                     let _ = writeln!(acks, "{line}");
+                    acknowledged.fetch_add(1, Ordering::SeqCst);
                 }
                 *tally.lock().await.submissions.entry(status).or_default() += 1;
             }
@@ -233,10 +240,11 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("  acknowledged comments: {acknowledged}");
     if let Some(killed) = killed {
-        let (peak, done) = killed.await?;
+        let (peak, done, at) = killed.await?;
         println!(
-            "  kill -9 after {:.1}s: {}; server peak RSS before it {} MiB",
-            kill.map_or(0.0, |(_, s)| s),
+            "  kill -9 after {} acknowledgements, {:.2}s in: {}; server peak RSS before it {} MiB",
+            kill.map_or(0, |(_, n)| n),
+            at.as_secs_f64(),
             if done { "done" } else { "FAILED" },
             peak.map_or("unknown".to_owned(), |k| format!(
                 "{:.0}",
