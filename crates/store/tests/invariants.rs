@@ -702,3 +702,37 @@ async fn the_largest_stored_verdict_is_measured_in_bytes() {
         i64::try_from(verdict.len()).expect("size")
     );
 }
+
+#[tokio::test]
+async fn concurrent_retries_with_one_key_store_one_comment() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..12 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            let mut retry = new_comment(article_id, "sent twelve times at once", Some("one-key"));
+            retry.token_hash = format!("token {n}");
+            store.insert_comment(&retry, None).await
+        });
+    }
+    let results = tasks.join_all().await;
+    let ids: std::collections::BTreeSet<i64> = results
+        .iter()
+        .map(|r| r.as_ref().expect("every retry is answered").comment.id)
+        .collect();
+    assert_eq!(ids.len(), 1, "{results:?}");
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r.as_ref().is_ok_and(|i| !i.replayed))
+            .count(),
+        1
+    );
+    let counts = store.table_counts().await.expect("counts");
+    assert!(counts.contains(&("comments", 2)), "{counts:?}");
+    assert!(
+        counts.contains(&("comment_tokens", 13)),
+        "each retry's token works: {counts:?}"
+    );
+}

@@ -62,21 +62,27 @@ impl Store {
         let job_new = new.clone();
         let job_decision = first_decision.cloned();
         let job_limit = limit.cloned();
+        let backend = self.backend();
         let stored = self
             .write(move |conn| {
                 Box::pin(async move {
                     if let Some(limit) = &job_limit {
-                        let counted = count_in(conn, limit).await?;
+                        let counted = count_in(conn, backend, limit).await?;
                         if !counted.allowed {
                             return Err(StoreError::RateLimited {
                                 retry_after_ms: counted.retry_after_ms,
                             });
                         }
                     }
-                    if let Some(existing) = stored_for_key(conn, &job_new).await? {
+                    // A key stored since the check above, by a write earlier in this batch: on
+                    // SQLite looked up here (its schema answers a duplicate key as a replace
+                    // attempt); on PostgreSQL the unique index refuses it and the caller replays.
+                    if backend == Backend::Sqlite
+                        && let Some(existing) = stored_for_key(conn, &job_new).await?
+                    {
                         return Ok(Err(existing));
                     }
-                    insert_new(conn, &job_new, job_decision.as_ref())
+                    insert_new(conn, backend, &job_new, job_decision.as_ref())
                         .await
                         .map(Ok)
                 })
@@ -329,34 +335,74 @@ async fn stored_for_key(
     .transpose()
 }
 
+/// Inserts a comment, its first status token and the engine's decision. On PostgreSQL that is
+/// one statement (one round trip on the writer's connection, which every write of the node
+/// shares); SQLite, in process, takes them one by one.
 async fn insert_new(
     conn: &mut AnyConnection,
+    backend: Backend,
     new: &NewComment,
     first_decision: Option<&NewDecision>,
 ) -> Result<Inserted> {
     let created_at = now_millis();
-    let row = sqlx::query(
-        "INSERT INTO comments (article_id, parent_id, author_name, author_email, body, \
-         idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(new.article_id)
-    .bind(new.parent_id)
-    .bind(&new.author_name)
-    .bind(&new.author_email)
-    .bind(&new.body)
-    .bind(&new.idempotency_key)
-    .bind(created_at)
-    .fetch_one(&mut *conn)
-    .await?;
-    let id: i64 = row.try_get("id")?;
-    sqlx::query("INSERT INTO comment_tokens (token_hash, comment_id) VALUES ($1, $2)")
-        .bind(&new.token_hash)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    if let Some(decision) = first_decision {
-        insert_decision(conn, id, decision, created_at).await?;
-    }
+    let id: i64 = match (backend, first_decision) {
+        (Backend::Postgres, Some(decision)) => {
+            let row = sqlx::query(
+                "WITH c AS (INSERT INTO comments (article_id, parent_id, author_name, \
+                 author_email, body, idempotency_key, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id), \
+                 t AS (INSERT INTO comment_tokens (token_hash, comment_id) SELECT $8, id FROM c), \
+                 d AS (INSERT INTO decisions (comment_id, decision, category, actor_kind, actor, \
+                 note, risk, verdict, created_at) SELECT id, $9, $10, $11, $12, $13, \
+                 CASE WHEN $16 = 1 THEN $14 END, $15, $7 FROM c) \
+                 SELECT id FROM c",
+            )
+            .bind(new.article_id)
+            .bind(new.parent_id)
+            .bind(&new.author_name)
+            .bind(&new.author_email)
+            .bind(&new.body)
+            .bind(&new.idempotency_key)
+            .bind(created_at)
+            .bind(&new.token_hash)
+            .bind(decision.decision.as_str())
+            .bind(&decision.category)
+            .bind(decision.actor.kind())
+            .bind(decision.actor.name())
+            .bind(&decision.note)
+            .bind(decision.risk.unwrap_or(0.0))
+            .bind(&decision.verdict)
+            .bind(i64::from(decision.risk.is_some()))
+            .fetch_one(&mut *conn)
+            .await?;
+            row.try_get("id")?
+        }
+        _ => {
+            let row = sqlx::query(
+                "INSERT INTO comments (article_id, parent_id, author_name, author_email, body, \
+                 idempotency_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(new.article_id)
+            .bind(new.parent_id)
+            .bind(&new.author_name)
+            .bind(&new.author_email)
+            .bind(&new.body)
+            .bind(&new.idempotency_key)
+            .bind(created_at)
+            .fetch_one(&mut *conn)
+            .await?;
+            let id: i64 = row.try_get("id")?;
+            sqlx::query("INSERT INTO comment_tokens (token_hash, comment_id) VALUES ($1, $2)")
+                .bind(&new.token_hash)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            if let Some(decision) = first_decision {
+                insert_decision(conn, id, decision, created_at).await?;
+            }
+            id
+        }
+    };
     let (status, category) = match first_decision {
         Some(d) => (d.decision.status(), d.category.clone()),
         None => (Status::Pending, None),

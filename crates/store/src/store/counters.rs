@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sqlx::{AnyConnection, Row};
 
 use super::{Result, Store, now_millis};
+use crate::Backend;
 
 /// Rows one counter window is spread over.
 const SHARDS: u64 = 8;
@@ -109,7 +110,11 @@ async fn window_counts(
 
 /// Counts one event against `limit` inside a write transaction. A refused event is not
 /// counted: the caller rolls back.
-pub(crate) async fn count_in(conn: &mut AnyConnection, limit: &RateLimit) -> Result<Counted> {
+pub(crate) async fn count_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    limit: &RateLimit,
+) -> Result<Counted> {
     if limit.window_ms <= 0 {
         return Ok(Counted {
             allowed: true,
@@ -120,17 +125,42 @@ pub(crate) async fn count_in(conn: &mut AnyConnection, limit: &RateLimit) -> Res
     let shard = i64::try_from(NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS).unwrap_or(0);
     let now = now_millis();
     let (start, elapsed) = limit.window_of(now);
-    sqlx::query(
-        "INSERT INTO rate_counters (key, window_start, shard, count) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (key, window_start, shard) DO UPDATE SET count = rate_counters.count + 1",
-    )
-    .bind(&limit.key)
-    .bind(start)
-    .bind(shard)
-    .execute(&mut *conn)
-    .await?;
-    let (previous, current) =
-        window_counts(conn, &limit.key, start - limit.window_ms, start).await?;
+    let (previous, current) = match backend {
+        // One statement: the writer's round trips are what a node's writes queue on. The
+        // statement's snapshot does not see its own upsert, hence the bumped row added apart.
+        Backend::Postgres => {
+            let row = sqlx::query(
+                "WITH bumped AS (INSERT INTO rate_counters (key, window_start, shard, count) \
+                 VALUES ($1, $2, $3, 1) ON CONFLICT (key, window_start, shard) \
+                 DO UPDATE SET count = rate_counters.count + 1 RETURNING count) \
+                 SELECT CAST(COALESCE((SELECT SUM(count) FROM rate_counters \
+                 WHERE key = $1 AND window_start = $4), 0) AS BIGINT) AS previous, \
+                 CAST((SELECT count FROM bumped) + COALESCE((SELECT SUM(count) \
+                 FROM rate_counters WHERE key = $1 AND window_start = $2 AND shard <> $3), 0) \
+                 AS BIGINT) AS current",
+            )
+            .bind(&limit.key)
+            .bind(start)
+            .bind(shard)
+            .bind(start - limit.window_ms)
+            .fetch_one(&mut *conn)
+            .await?;
+            (row.try_get("previous")?, row.try_get("current")?)
+        }
+        Backend::Sqlite => {
+            sqlx::query(
+                "INSERT INTO rate_counters (key, window_start, shard, count) \
+                 VALUES ($1, $2, $3, 1) ON CONFLICT (key, window_start, shard) \
+                 DO UPDATE SET count = rate_counters.count + 1",
+            )
+            .bind(&limit.key)
+            .bind(start)
+            .bind(shard)
+            .execute(&mut *conn)
+            .await?;
+            window_counts(conn, &limit.key, start - limit.window_ms, start).await?
+        }
+    };
     // `current` includes this event; judge asks whether one more than the others fits.
     Ok(limit.judge(previous, current - 1, elapsed))
 }
@@ -176,10 +206,11 @@ impl Store {
     /// Counts one event against `limit`; a refused event is not counted.
     pub async fn count(&self, limit: &RateLimit) -> Result<Counted> {
         let limit = limit.clone();
+        let backend = self.backend();
         let counted = self
             .write(move |conn| {
                 Box::pin(async move {
-                    match count_in(conn, &limit).await? {
+                    match count_in(conn, backend, &limit).await? {
                         counted if counted.allowed => Ok(counted),
                         refused => Err(crate::StoreError::RateLimited {
                             retry_after_ms: refused.retry_after_ms,
