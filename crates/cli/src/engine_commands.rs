@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use tribune_moderation::eval::{DecisionReport, LabelReport, LabelledRecord};
+use tribune_moderation::eval::{DecisionReport, LabelReport, LabelledRecord, calibration_error};
 use tribune_moderation::{Article, Category, Comment, Evidence, Policy, Verdict};
 
 /// Check one comment and print the engine's verdict.
@@ -36,8 +36,9 @@ pub struct ModerateArgs {
     policy: Option<PathBuf>,
 }
 
-/// Score the engine on a labelled JSON Lines file (`expect` or `labels` records), or on the
-/// functional suite (its folder, or one `LANG.txt` file of it).
+/// Score the engine on a labelled JSON Lines file (`expect` or `labels` records), its
+/// evidence on a toxic-spans file (`{id, text, lang, spans}` records, spans as code point
+/// offsets), or the functional suite (its folder, or one `LANG.txt` file of it).
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// The labelled file, or the functional suite.
@@ -45,6 +46,10 @@ pub struct EvalArgs {
     /// With the functional suite: also print every case the engine got wrong.
     #[arg(long)]
     failures: bool,
+    /// A model file to set beside the embedded one in the learned model's report: macro-F1 per
+    /// source and head and calibration error per language, side by side.
+    #[arg(long, value_name = "FILE")]
+    baseline_model: Option<PathBuf>,
     /// Policy file (TOML); the default policy when absent.
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -211,6 +216,26 @@ fn read_article(dir: &Path, name: &str) -> anyhow::Result<(String, String)> {
     Ok((title.to_owned(), body.to_owned()))
 }
 
+/// The records of a JSON Lines text, blank lines skipped, and how many lines were not a record
+/// (each named on stderr).
+fn json_lines<T: serde::de::DeserializeOwned>(text: &str) -> (Vec<T>, usize) {
+    let mut bad = 0usize;
+    let records = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .filter_map(|(n, line)| match serde_json::from_str(line) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("line {}: skipped: {e}", n + 1);
+                bad += 1;
+                None
+            }
+        })
+        .collect();
+    (records, bad)
+}
+
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     let policy = load_policy(args.policy.as_deref())?;
     if crate::functional_eval::is_suite(&args.file) {
@@ -220,6 +245,10 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     approving.set_auto_approve(true);
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if serde_json::from_str::<SpanLine>(first).is_ok() {
+        return span_eval(&text, &policy);
+    }
     let articles_dir = args.articles.clone().unwrap_or_else(|| {
         args.file
             .parent()
@@ -229,19 +258,8 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     let mut articles: HashMap<String, (String, String)> = HashMap::new();
     let mut decisions = DecisionReport::default();
     let mut labels = LabelReport::default();
-    let mut bad = 0usize;
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: LabelledRecord = match serde_json::from_str(line) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("line {}: skipped: {e}", n + 1);
-                bad += 1;
-                continue;
-            }
-        };
+    let (records, bad) = json_lines::<LabelledRecord>(&text);
+    for record in records {
         if let Some(name) = &record.article
             && !articles.contains_key(name)
         {
@@ -303,13 +321,18 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     if !labels.counts.is_empty() {
         writeln!(
             out,
-            "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6}",
-            "label", "lang", "support", "precision", "recall", "f1"
+            "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6} {:>6}",
+            "label", "lang", "support", "precision", "recall", "f1", "ece"
         )?;
         for ((label, lang), c) in &labels.counts {
+            let ece = labels
+                .scored
+                .get(&(label.clone(), lang.clone()))
+                .and_then(|s| calibration_error(s, 10))
+                .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}"));
             writeln!(
                 out,
-                "{label:<16} {lang:<6} {:>8} {:>9.3} {:>7.3} {:>6.3}",
+                "{label:<16} {lang:<6} {:>8} {:>9.3} {:>7.3} {:>6.3} {ece:>6}",
                 c.support(),
                 c.precision(),
                 c.recall(),
@@ -322,25 +345,96 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     }
     if !labels.counts.is_empty() {
         drop(out);
-        learned_report(&args.file)?;
+        learned_report(&args.file, args.baseline_model.as_deref())?;
     }
     Ok(())
 }
 
-/// The embedded learned model alone on a labelled corpus file: precision, recall, F1 and ROC-AUC
-/// per source, language and head, and the share it decides alone at 99% precision.
-fn learned_report(path: &Path) -> anyhow::Result<()> {
+/// A post with the characters raters marked toxic (SemEval-2021 Task 5).
+#[derive(Deserialize)]
+struct SpanLine {
+    text: String,
+    #[serde(default)]
+    lang: Option<String>,
+    /// Code point offsets.
+    spans: Vec<usize>,
+}
+
+/// The character F1 of the engine's abuse evidence against the marked spans, averaged over
+/// posts.
+fn span_eval(text: &str, policy: &Policy) -> anyhow::Result<()> {
+    let mut score = tribune_training::SpanScore::default();
+    let (posts, bad) = json_lines::<SpanLine>(text);
+    for post in posts {
+        let comment = Comment {
+            text: &post.text,
+            lang: post.lang.as_deref(),
+        };
+        let verdict = tribune_moderation::moderate(&comment, None, policy);
+        let ranges: Vec<std::ops::Range<usize>> = verdict
+            .evidence
+            .iter()
+            .filter(|e| tribune_moderation::eval::ABUSE.contains(&e.category))
+            .map(|e| e.start..e.end)
+            .collect();
+        let predicted = tribune_training::code_points(&post.text, &ranges);
+        score.add(&predicted, &post.spans);
+    }
+    let fig = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"));
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "evidence spans, {} posts (SemEval-2021 Task 5 character F1 of the abuse evidence, mean over posts):",
+        score.posts
+    )?;
+    writeln!(out, "  span F1:                   {}", fig(score.f1()))?;
+    writeln!(
+        out,
+        "  on the {} posts with marked spans: {}",
+        score.with_gold,
+        fig(score.f1_with_gold())
+    )?;
+    writeln!(
+        out,
+        "  posts with abuse evidence: {} ({:.1}%)",
+        score.predicted,
+        100.0 * score.predicted as f64 / score.posts.max(1) as f64
+    )?;
+    if bad > 0 {
+        writeln!(out, "{bad} unreadable line(s) skipped")?;
+    }
+    Ok(())
+}
+
+/// The embedded learned model alone on a labelled corpus file: precision, recall, F1, ROC-AUC
+/// and calibration error per source, language and head, the share it decides alone at 99%
+/// precision, and calibration per language; beside a baseline model file when given.
+fn learned_report(path: &Path, baseline: Option<&Path>) -> anyhow::Result<()> {
     let records = tribune_training::read_jsonl(path)
         .context("reading the file as corpus records for the learned model's report")?;
     let model = tribune_learned::Model::from_bytes(tribune_moderation::learned_model_bytes())
         .context("the embedded learned model does not load")?;
     let prepared = tribune_training::prepare_all(&records, &tribune_training::engine_input);
-    let examples = tribune_training::featurize_prepared(&records, &prepared, model.featurizer());
     let languages: Vec<String> = prepared.iter().map(|p| p.language.clone()).collect();
+    let selected = tribune_training::selected_sources(&records);
+    let report = |model: &tribune_learned::Model| {
+        let examples =
+            tribune_training::featurize_prepared(&records, &prepared, model.featurizer());
+        tribune_training::evaluate(model, &records, &examples, &languages, &selected)
+    };
+    let embedded = report(&model);
     println!("\nlearned model alone (embedded), by source, language and head:");
-    println!(
-        "{}",
-        tribune_training::evaluate(&model, &records, &examples, &languages)
-    );
+    println!("{embedded}");
+    if let Some(baseline_path) = baseline {
+        let baseline = tribune_training::read_model(baseline_path)
+            .with_context(|| format!("reading the baseline model {}", baseline_path.display()))?;
+        println!(
+            "{}",
+            tribune_training::Comparison {
+                before: ("baseline", &report(&baseline)),
+                after: ("embedded", &embedded),
+            }
+        );
+    }
     Ok(())
 }

@@ -67,8 +67,7 @@ pub fn run(path: &Path, policy: &Policy, failures: bool) -> anyhow::Result<()> {
             None,
             &approving,
         );
-        let right = case.judge(&v);
-        report.add(case, right);
+        let right = report.add(case, &v);
         if failures && !right {
             let category = v.category.map_or("-", |c| c.as_str());
             writeln!(
@@ -104,6 +103,18 @@ pub fn run(path: &Path, policy: &Policy, failures: bool) -> anyhow::Result<()> {
         }
     }
     row(&mut out, "all functions", None)?;
+    writeln!(
+        out,
+        "{:<6} {:>9} {:>13} {:>9} {:>16}",
+        "lang", "approved", "harm approved", "rejected", "wrongly rejected"
+    )?;
+    for (lang, a) in &report.alone {
+        writeln!(
+            out,
+            "{lang:<6} {:>9} {:>13} {:>9} {:>16}",
+            a.approved, a.harm_approved, a.rejected, a.wrongly_rejected
+        )?;
+    }
     let (right, total) = report.count(None, None);
     writeln!(
         out,

@@ -1,5 +1,5 @@
-//! `tribune train`: trains the learned classifier on the labelled corpus and writes the model
-//! file and its manifest.
+//! `tribune train`: trains the learned classifier on labelled corpus folders and writes the
+//! model file and its manifest.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,15 +9,20 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use tribune_learned::{FeatureConfig, TrainConfig};
 use tribune_training::{
-    NORMALISER, Stage, TrainOptions, engine_input, load_corpus, train_model, utc_now, write_outputs,
+    ClassBalance, DEFAULT_MASKS, Mask, NORMALISER, Stage, TrainOptions, engine_input, load_corpora,
+    train_model, utc_now, write_outputs,
 };
 
 /// Arguments of `tribune train`.
 #[derive(Debug, clap::Args)]
 pub struct TrainArgs {
-    /// Folder holding train.jsonl and dev.jsonl.
+    /// Folder holding train.jsonl and dev.jsonl; repeat it to train on several folders.
     #[arg(long, value_name = "DIR", default_value = "../shared/data/corpus")]
-    pub data: PathBuf,
+    pub data: Vec<PathBuf>,
+    /// A source's labels of one head that training leaves out, as SOURCE:HEAD; repeatable.
+    /// Giving any replaces the defaults; `--mask none` leaves nothing out.
+    #[arg(long = "mask", value_name = "SOURCE:HEAD", default_values = DEFAULT_MASKS)]
+    pub masks: Vec<String>,
     /// Model file to write; the manifest goes beside it with a .json extension.
     #[arg(
         long,
@@ -58,6 +63,10 @@ pub struct TrainArgs {
     /// Hash character n-grams a second time together with the text's language too.
     #[arg(long)]
     pub char_language_copies: bool,
+    /// Do not hash signal tokens a second time together with the text's language, nor give
+    /// each language a bias of its own.
+    #[arg(long)]
+    pub no_signal_language_copies: bool,
     /// Only the first N chars of a text are read.
     #[arg(long, value_name = "N", default_value_t = FeatureConfig::default().max_chars)]
     pub max_chars: u32,
@@ -73,9 +82,30 @@ pub struct TrainArgs {
     /// 0 weighs all examples alike, 1 balances each head's classes fully.
     #[arg(long, default_value_t = TrainConfig::default().class_weight_power)]
     pub class_weight_power: f32,
+    /// Within which rows each head's classes are balanced: corpus, language or source.
+    #[arg(long, value_name = "ROWS", default_value = "source")]
+    pub class_balance: ClassBalance,
     /// The model's weights are the mean of those after each of the last N epochs.
     #[arg(long, value_name = "N", default_value_t = TrainConfig::default().average_last)]
     pub average_last: u32,
+}
+
+/// This run's command line as typed (after the program name), for the manifest.
+fn command_line() -> String {
+    let words = std::env::args().skip(1).map(|a| {
+        if !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=,".contains(c))
+        {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', r"'\''"))
+        }
+    });
+    std::iter::once("tribune".to_owned())
+        .chain(words)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn progress_bar() -> ProgressBar {
@@ -94,14 +124,25 @@ fn progress_bar() -> ProgressBar {
 /// Runs `tribune train`.
 pub fn train(args: TrainArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let corpus = load_corpus(&args.data)
-        .with_context(|| format!("reading the corpus in {}", args.data.display()))?;
+    let masks: Vec<Mask> = args
+        .masks
+        .iter()
+        .filter(|m| *m != "none")
+        .map(|m| m.parse().map_err(|e| anyhow::anyhow!("--mask {m}: {e}")))
+        .collect::<anyhow::Result<_>>()?;
+    let corpus = load_corpora(&args.data).with_context(|| {
+        let dirs: Vec<String> = args.data.iter().map(|d| d.display().to_string()).collect();
+        format!("reading the corpus in {}", dirs.join(", "))
+    })?;
     let name = args
         .out
         .file_stem()
         .map_or_else(|| "model".to_owned(), |s| s.to_string_lossy().into_owned());
     let options = TrainOptions {
         name,
+        command: command_line(),
+        masks,
+        class_balance: args.class_balance,
         features: FeatureConfig {
             bits: args.bits,
             char_min: args.char_min,
@@ -113,6 +154,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
             max_chars: args.max_chars,
             language_copies: !args.no_language_copies,
             char_language_copies: args.char_language_copies,
+            signal_language_copies: !args.no_signal_language_copies,
         },
         train: TrainConfig {
             seed: args.seed,
@@ -123,7 +165,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
             class_weight_power: args.class_weight_power,
             average_last: args.average_last,
         },
-        ..TrainOptions::default()
+        targets: TrainOptions::default().targets,
     };
 
     let bar = progress_bar();

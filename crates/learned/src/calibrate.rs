@@ -100,6 +100,34 @@ pub fn roc_auc(scored: &[(f32, bool)]) -> Option<f64> {
     Some(u / (pos as f64 * neg as f64))
 }
 
+/// Bins of [`expected_calibration_error`] as reports give it.
+pub const ECE_BINS: usize = 10;
+
+/// Expected calibration error of `(probability, label)` pairs: the pairs fall into `bins`
+/// equal-width bins of [0, 1] by probability, and the error is the mean over pairs of
+/// |mean probability − share of positives| in the pair's bin (0 for a calibrated scorer: of
+/// the texts scored 0.7, 70 % are positive). `None` when there are no pairs or no bins.
+pub fn expected_calibration_error(scored: &[(f32, bool)], bins: usize) -> Option<f64> {
+    if scored.is_empty() || bins == 0 {
+        return None;
+    }
+    // Per bin: pairs, sum of probabilities, positives.
+    let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+    for &(p, y) in scored {
+        let p = f64::from(p).clamp(0.0, 1.0);
+        let b = ((p * bins as f64) as usize).min(bins - 1);
+        sums[b].0 += 1;
+        sums[b].1 += p;
+        sums[b].2 += usize::from(y);
+    }
+    let gap: f64 = sums
+        .iter()
+        .filter(|b| b.0 > 0)
+        .map(|&(_, p, pos)| (p - pos as f64).abs())
+        .sum();
+    Some(gap / scored.len() as f64)
+}
+
 /// Fits Platt scaling to `(margin, label)` pairs by Newton's method on the log loss, with
 /// Platt's smoothed targets. Returns the identity when a class is absent.
 pub fn fit_platt(scored: &[(f32, bool)]) -> Calibration {
@@ -469,6 +497,42 @@ mod tests {
         );
         assert!((m.f1 - 0.5).abs() < 1e-12);
         assert!((m.macro_f1 - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn calibration_error_is_zero_when_bins_match_their_positive_share_and_grows_with_overconfidence()
+     {
+        // A quarter of the texts scored 0.25 are positive, three quarters of those at 0.75.
+        let calibrated = [
+            (0.25, true),
+            (0.25, false),
+            (0.25, false),
+            (0.25, false),
+            (0.75, true),
+            (0.75, true),
+            (0.75, true),
+            (0.75, false),
+        ];
+        let e = expected_calibration_error(&calibrated, ECE_BINS).expect("pairs");
+        assert!(e.abs() < 1e-9, "{e}");
+        // Scored 0.95, half positive: off by 0.45.
+        let overconfident = [(0.95, true), (0.95, false), (0.95, true), (0.95, false)];
+        let e = expected_calibration_error(&overconfident, ECE_BINS).expect("pairs");
+        assert!((e - 0.45).abs() < 1e-6, "{e}");
+        // Bins are weighed by their texts: one text off by 1.0 among four exact ones is 0.2.
+        let e = expected_calibration_error(
+            &[
+                (1.0, false),
+                (0.0, false),
+                (0.0, false),
+                (0.0, false),
+                (0.0, false),
+            ],
+            ECE_BINS,
+        )
+        .expect("pairs");
+        assert!((e - 0.2).abs() < 1e-9, "{e}");
+        assert_eq!(expected_calibration_error(&[], ECE_BINS), None);
     }
 
     #[test]

@@ -83,6 +83,11 @@ pub struct FeatureConfig {
     /// The same for character n-grams. It doubles the features read per text, so it is off
     /// unless it pays for itself on dev.
     pub char_language_copies: bool,
+    /// The same for signal tokens, and the language itself is a signal of every text in it:
+    /// each language gets its own weight for a lexicon hit and its own bias per head, so that
+    /// a collection labelled to its own standard in one language does not move the others.
+    /// A few more features per text.
+    pub signal_language_copies: bool,
 }
 
 impl Default for FeatureConfig {
@@ -95,9 +100,10 @@ impl Default for FeatureConfig {
             max_chars: 2000,
             char_weight: 1.0,
             word_weight: 0.3,
-            signal_weight: 0.5,
+            signal_weight: 0.8,
             language_copies: true,
             char_language_copies: false,
+            signal_language_copies: true,
         }
     }
 }
@@ -490,9 +496,16 @@ impl Featurizer {
             _ => self.walk_words::<{ MAX_CHAR_N as usize }, S>(text, seed, sink),
         };
         if self.config.signal_weight > 0.0 {
+            let signal_seed = seed.filter(|_| self.config.signal_language_copies);
             for s in signals.iter().take(MAX_SIGNALS) {
                 let h = s.bytes().fold(SIGNAL_BASIS, |h, b| step(h, u64::from(b)));
                 sink.signal(bucket(h, self.shift));
+                if let Some(seed) = signal_seed {
+                    sink.signal(bucket(h ^ seed, self.shift));
+                }
+            }
+            if let Some(seed) = signal_seed {
+                sink.signal(bucket(SIGNAL_BASIS ^ seed, self.shift));
             }
         }
         sink
@@ -848,9 +861,14 @@ pub(crate) mod tests {
         }
         walk.close();
         if c.signal_weight > 0.0 {
+            let signal_seed = seed.filter(|_| c.signal_language_copies);
             for s in signals.iter().take(MAX_SIGNALS) {
                 let h = s.bytes().fold(SIGNAL_BASIS, |h, b| step(h, u64::from(b)));
-                walk.out.push((SIGNAL_BLOCK, bucket(h, f.shift)));
+                walk.emit(SIGNAL_BLOCK, h, signal_seed);
+            }
+            if let Some(seed) = signal_seed {
+                walk.out
+                    .push((SIGNAL_BLOCK, bucket(SIGNAL_BASIS ^ seed, f.shift)));
             }
         }
         (walk.out, ranges)
@@ -920,6 +938,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn signal_language_copies_give_each_language_its_signals_and_a_bias() {
+        let plain = Featurizer::new(FeatureConfig {
+            signal_language_copies: false,
+            ..FeatureConfig::default()
+        })
+        .expect("valid");
+        let copies = Featurizer::new(FeatureConfig::default()).expect("valid");
+        let signals = |f: &Featurizer, s: &[&str], l: Option<&str>| {
+            occurrences_with(f, "some words", s, l)[SIGNAL_BLOCK].clone()
+        };
+        let hit = ["lex:insult:flag"];
+        assert_eq!(signals(&plain, &hit, Some("tr")).len(), 1);
+        // The signal, its Turkish copy, and the Turkish bias.
+        let tr = signals(&copies, &hit, Some("tr"));
+        let en = signals(&copies, &hit, Some("en"));
+        assert_eq!(tr.len(), 3);
+        assert_eq!(tr[0], en[0]);
+        assert_ne!(tr[1], en[1]);
+        assert_ne!(tr[2], en[2]);
+        // The bias comes without any signal, and not without a language.
+        assert_eq!(signals(&copies, &[], Some("tr")), [tr[2]]);
+        assert_eq!(signals(&copies, &hit, None), [tr[0]]);
+    }
+
+    #[test]
     fn the_walk_matches_the_reference_pass_in_every_setting() {
         let owned: Vec<String> = (0..300).map(|k| format!("lex:{k}:flag")).collect();
         let signals: Vec<&str> = owned.iter().map(String::as_str).collect();
@@ -927,6 +970,7 @@ pub(crate) mod tests {
             FeatureConfig::default(),
             FeatureConfig {
                 char_language_copies: true,
+                signal_language_copies: true,
                 word_bigrams: false,
                 ..FeatureConfig::default()
             },
@@ -1070,8 +1114,9 @@ pub(crate) mod tests {
         let plain = f.features("merhaba dünya", &[]);
         assert_eq!(f.features_in("merhaba dünya", &[], None), plain);
         let tr = f.features_in("merhaba dünya", &[], Some("tr"));
-        // Two words and one pair are copied; character n-grams are not by default.
-        assert_eq!(tr.nnz(), plain.nnz() + 3);
+        // Two words and one pair are copied, and the language's bias comes; character n-grams
+        // are not copied by default.
+        assert_eq!(tr.nnz(), plain.nnz() + 3 + 1);
         assert_ne!(tr, f.features_in("merhaba dünya", &[], Some("en")));
 
         let all = Featurizer::new(FeatureConfig {
@@ -1082,7 +1127,7 @@ pub(crate) mod tests {
         let plain = all.features("merhaba dünya", &[]);
         assert_eq!(
             all.features_in("merhaba dünya", &[], Some("tr")).nnz(),
-            2 * plain.nnz()
+            2 * plain.nnz() + 1
         );
     }
 

@@ -7,9 +7,10 @@
 //! hashed into `2^bits` buckets) and a [`Model`] turns the vector into calibrated
 //! probabilities per [`Head`] (per language, where dev had enough texts of it): `offensive` (the umbrella), `profanity`, `vulgarity`, `threat`,
 //! `personal_attack`, `identity_abuse` and `promotion`. It also holds what is needed to build
-//! such a model: [`train`] (masked labels, per-head class weights, AdaGrad with lazy L2, seeded
-//! shuffling), Platt calibration, metrics and threshold selection ([`calibrate`],
-//! [`calibrate_languages`]), and the
+//! such a model: [`train`] (masked labels, per-head class weights balanced within groups of
+//! examples, AdaGrad with lazy L2, seeded shuffling), Platt calibration, metrics (calibration
+//! error among them) and threshold selection ([`calibrate`], [`calibrate_languages`],
+//! [`expected_calibration_error`]), and the
 //! compact, versioned, checksummed model file ([`Model::to_bytes`], [`Model::from_bytes`]).
 //!
 //! **What it is not for.** It does no I/O (models come in as bytes and go out to any
@@ -36,6 +37,7 @@
 //! .map(|&(text, offensive)| Example {
 //!     features: featurizer.features(text, &[]),
 //!     labels: Labels::unknown().with(Head::Offensive, offensive),
+//!     group: 0,
 //! })
 //! .collect();
 //! let config = TrainConfig { epochs: 20, ..TrainConfig::default() };
@@ -56,9 +58,9 @@ mod model;
 mod train;
 
 pub use calibrate::{
-    AutoDecisions, BinaryMetrics, MIN_LANGUAGE_CLASS, ThresholdTargets, auto_decisions,
-    binary_metrics, calibrate, calibrate_head, calibrate_languages, choose_thresholds, fit_platt,
-    margins_by_head, roc_auc,
+    AutoDecisions, BinaryMetrics, ECE_BINS, MIN_LANGUAGE_CLASS, ThresholdTargets, auto_decisions,
+    binary_metrics, calibrate, calibrate_head, calibrate_languages, choose_thresholds,
+    expected_calibration_error, fit_platt, margins_by_head, roc_auc,
 };
 pub use error::LearnedError;
 pub use features::{FeatureConfig, Featurizer, MAX_BITS, MAX_CHARS, MIN_BITS, SparseVector};

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | magic `TRIBLRN` + `0x1A` | 8 |
 //! | format version (`u16`) | 2 |
-//! | feature settings: bits, char_min, char_max, flags (bit 0 word bigrams, bit 1 language copies of words, bit 2 of character n-grams) (`u8` each), max_chars (`u32`), char/word/signal weights (`f32` each) | 20 |
+//! | feature settings: bits, char_min, char_max, flags (bit 0 word bigrams, bit 1 language copies of words, bit 2 of character n-grams, bit 3 of signals) (`u8` each), max_chars (`u32`), char/word/signal weights (`f32` each) | 20 |
 //! | quantisation exponent γ (`f32`) | 4 |
 //! | head count (`u8`), then per head: name length (`u8`), name (UTF-8), bias, scale, and its [head parameters](#head-parameters) | variable |
 //! | language count (`u8`), then per language: code length (`u8`), code (ASCII), a `u8` with bit `h` set when head `h` has its own parameters for the language, then those [head parameters](#head-parameters) in head order | variable |
@@ -510,7 +510,8 @@ impl Model {
         out.extend_from_slice(&VERSION.to_le_bytes());
         let flags = u8::from(c.word_bigrams)
             | (u8::from(c.language_copies) << 1)
-            | (u8::from(c.char_language_copies) << 2);
+            | (u8::from(c.char_language_copies) << 2)
+            | (u8::from(c.signal_language_copies) << 3);
         out.extend_from_slice(&[c.bits, c.char_min, c.char_max, flags]);
         out.extend_from_slice(&c.max_chars.to_le_bytes());
         for f in [c.char_weight, c.word_weight, c.signal_weight, GAMMA] {
@@ -611,7 +612,7 @@ impl Model {
         let char_max = r.u8("char_max")?;
         let flags_at = r.pos;
         let flags = r.u8("feature flags")?;
-        if flags > 7 {
+        if flags > 15 {
             return Err(r.corrupt("feature flags", flags_at, format!("{flags:#04x}")));
         }
         let config = FeatureConfig {
@@ -621,6 +622,7 @@ impl Model {
             word_bigrams: flags & 1 != 0,
             language_copies: flags & 2 != 0,
             char_language_copies: flags & 4 != 0,
+            signal_language_copies: flags & 8 != 0,
             max_chars: r.u32("max_chars")?,
             char_weight: r.f32("char_weight")?,
             word_weight: r.f32("word_weight")?,
@@ -1082,6 +1084,7 @@ mod tests {
         model_with(FeatureConfig {
             bits: 12,
             char_language_copies: true,
+            signal_language_copies: true,
             ..FeatureConfig::default()
         })
     }
@@ -1158,7 +1161,11 @@ mod tests {
                                 .visit(&text[range.clone()], &[], language, |b, i| {
                                     sums[b] += code(m.rows[i as usize][head.index()]);
                                 });
-                            let c: f32 = (0..BLOCKS).map(|b| coef[b] * sums[b] as f32).sum();
+                            // A language's bias is a signal: it belongs to no word.
+                            let c: f32 = [CHAR_BLOCK, WORD_BLOCK]
+                                .into_iter()
+                                .map(|b| coef[b] * sums[b] as f32)
+                                .sum();
                             (range, c * unit)
                         })
                         .collect();
@@ -1203,10 +1210,12 @@ mod tests {
         let mut words: Vec<&str> = parts.iter().map(|(r, _)| &text[r.clone()]).collect();
         words.sort_unstable();
         assert_eq!(words, ["idiot", "you"]);
-        // Without word pairs, the words' contributions and the bias make the margin.
+        // Without word pairs and signals (a language's bias is one), the words' contributions
+        // and the head's bias make the margin.
         let no_pairs = Model {
             featurizer: Featurizer::new(FeatureConfig {
                 word_bigrams: false,
+                signal_language_copies: false,
                 ..*m.featurizer.config()
             })
             .expect("valid"),

@@ -1,6 +1,8 @@
 //! Training: a multi-label logistic regression with masked labels, per-head class weighting,
 //! AdaGrad with an epoch-decayed base rate and lazy L2.
 
+use std::collections::BTreeMap;
+
 use crate::error::LearnedError;
 use crate::features::{FeatureConfig, SparseVector};
 use crate::model::{HEAD_COUNT, Head, Model, sigmoid};
@@ -38,11 +40,17 @@ impl Labels {
     }
 }
 
-/// One training or evaluation text: its features and what is known about it.
+/// One training or evaluation text: its features, what is known about it, and the group
+/// whose class balance its labels count in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
     pub features: SparseVector,
     pub labels: Labels,
+    /// Class weights are computed per head within each group (see
+    /// [`TrainConfig::class_weight_power`]): with one group per collection, a collection
+    /// gathered mostly from abuse does not make its language or its style look abusive to
+    /// the others. The same group for every example gives one balance over all.
+    pub group: u32,
 }
 
 /// Training settings. The defaults are the ones the shipped model was trained with.
@@ -58,8 +66,9 @@ pub struct TrainConfig {
     pub rate_decay: f32,
     /// L2 penalty, applied lazily: only to the weights an example touches.
     pub l2: f32,
-    /// Class weight of a label is `(n / (2 * n_label))^class_weight_power` within its head:
-    /// 0 weighs every example alike, 1 balances positives and negatives fully.
+    /// Class weight of a label is `(n / (2 * n_label))^class_weight_power` within its head and
+    /// its example's group: 0 weighs every example alike, 1 balances positives and negatives
+    /// fully.
     pub class_weight_power: f32,
     /// The weights returned are the mean of the weights at the end of each of the last
     /// `average_last` epochs (1: the last epoch's weights), which smooths the noise of the
@@ -70,13 +79,13 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 10,
+            epochs: 12,
             seed: 0x7472_6962_756e_6531,
             learning_rate: 0.5,
             rate_decay: 0.5,
             l2: 3e-3,
             class_weight_power: 0.5,
-            average_last: 1,
+            average_last: 2,
         }
     }
 }
@@ -180,6 +189,44 @@ impl SplitMix64 {
     }
 }
 
+/// Per example and head, the class weight of its label (1 where the label is unknown): see
+/// [`TrainConfig::class_weight_power`].
+fn class_weights(examples: &[Example], power: f32) -> Vec<[f32; HEAD_COUNT]> {
+    let mut counts: BTreeMap<u32, [[u64; 2]; HEAD_COUNT]> = BTreeMap::new();
+    for e in examples {
+        let c = counts.entry(e.group).or_default();
+        for h in Head::ALL {
+            if let Some(y) = e.labels.get(h) {
+                c[h.index()][usize::from(y)] += 1;
+            }
+        }
+    }
+    let weights: BTreeMap<u32, [[f32; 2]; HEAD_COUNT]> = counts
+        .into_iter()
+        .map(|(group, c)| {
+            let w = std::array::from_fn(|h| {
+                let n = (c[h][0] + c[h][1]) as f64;
+                std::array::from_fn(|y| match c[h][y] {
+                    0 => 1.0,
+                    k => (n / (2.0 * k as f64)).powf(f64::from(power)) as f32,
+                })
+            });
+            (group, w)
+        })
+        .collect();
+    examples
+        .iter()
+        .map(|e| {
+            let w = &weights[&e.group];
+            std::array::from_fn(|h| {
+                e.labels
+                    .get(Head::ALL[h])
+                    .map_or(1.0, |y| w[h][usize::from(y)])
+            })
+        })
+        .collect()
+}
+
 /// Trains one logistic regression per head over `examples`.
 ///
 /// Each head learns only from the examples where its label is known, with its own class
@@ -209,28 +256,10 @@ pub fn train(
         }
     }
 
-    let mut counts = [[0u64; 2]; HEAD_COUNT];
-    for e in examples {
-        for h in Head::ALL {
-            if let Some(y) = e.labels.get(h) {
-                counts[h.index()][usize::from(y)] += 1;
-            }
-        }
-    }
-    if counts.iter().all(|c| c[0] + c[1] == 0) {
+    if examples.iter().all(|e| e.labels.is_unknown()) {
         return Err(LearnedError::NoLabels);
     }
-    let class_weight: [[f32; 2]; HEAD_COUNT] = std::array::from_fn(|h| {
-        let n = (counts[h][0] + counts[h][1]) as f64;
-        std::array::from_fn(|y| {
-            let c = counts[h][y];
-            if c == 0 {
-                1.0
-            } else {
-                (n / (2.0 * c as f64)).powf(f64::from(config.class_weight_power)) as f32
-            }
-        })
-    });
+    let class_weights = class_weights(examples, config.class_weight_power);
 
     let mut weights = vec![0.0f32; buckets * HEAD_COUNT];
     let mut grad_sq = vec![0.0f32; buckets * HEAD_COUNT];
@@ -268,7 +297,7 @@ pub fn train(
                 let Some(y) = e.labels.get(h) else { continue };
                 let h = h.index();
                 let p = sigmoid(z[h]);
-                let cw = class_weight[h][usize::from(y)];
+                let cw = class_weights[n][h];
                 let target = if y { 1.0 } else { 0.0 };
                 grad[h] = cw * (p - target);
                 known[h] = true;
@@ -351,10 +380,50 @@ mod tests {
     }
 
     #[test]
+    fn class_weights_balance_each_group_on_its_own() {
+        let example = |group: u32, y: bool| Example {
+            features: SparseVector::from_pairs(vec![(1, 1.0)]),
+            labels: Labels::unknown().with(Head::Offensive, y),
+            group,
+        };
+        // Group 0: 1 positive, 3 negatives; group 1: 3 positives, 1 negative.
+        let examples: Vec<Example> = [(0, true), (0, false), (0, false), (0, false)]
+            .into_iter()
+            .chain([(1, true), (1, true), (1, true), (1, false)])
+            .map(|(g, y)| example(g, y))
+            .collect();
+        let w = class_weights(&examples, 1.0);
+        let offensive = |k: usize| w[k][Head::Offensive.index()];
+        // Fully balanced (power 1): n / (2 n_label) within the group.
+        assert_eq!(offensive(0), 2.0);
+        assert!((offensive(1) - 2.0 / 3.0).abs() < 1e-6);
+        assert!((offensive(4) - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(offensive(7), 2.0);
+        // Unknown labels weigh nothing in particular; power 0 weighs all alike.
+        assert_eq!(w[0][Head::Threat.index()], 1.0);
+        assert!(
+            class_weights(&examples, 0.0)
+                .iter()
+                .flatten()
+                .all(|&x| x == 1.0)
+        );
+        // One group for all: 4 positives and 4 negatives are balanced already.
+        let pooled: Vec<Example> = examples
+            .iter()
+            .map(|e| Example {
+                group: 0,
+                ..e.clone()
+            })
+            .collect();
+        assert!(class_weights(&pooled, 1.0).iter().all(|w| w[0] == 1.0));
+    }
+
+    #[test]
     fn examples_without_any_label_are_an_error() {
         let e = Example {
             features: SparseVector::from_pairs(vec![(1, 1.0)]),
             labels: Labels::unknown(),
+            group: 0,
         };
         let r = train(
             &[e],
@@ -370,6 +439,7 @@ mod tests {
         let e = Example {
             features: SparseVector::from_pairs(vec![(u32::MAX, 1.0)]),
             labels: Labels::unknown().with(Head::Threat, true),
+            group: 0,
         };
         let r = train(
             &[e],

@@ -42,6 +42,7 @@ fn examples(threat_labels: bool) -> Vec<Example> {
             out.push(Example {
                 features: f.features(t, &[]),
                 labels,
+                group: 0,
             });
         }
     }

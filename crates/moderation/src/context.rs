@@ -101,14 +101,28 @@ pub(crate) fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Byte offsets where sentences end (after `.`, `!`, `?`, `؟`, `;`, `؛`, `۔`, newline): found
-/// by their bytes (`؟` and `؛` are D8 9F and D8 9B, `۔` is DB 94).
+/// by their bytes (`؟` and `؛` are D8 9F and D8 9B, `۔` is DB 94). A dot with a letter right
+/// on both sides ends nothing: `U.S.`, `s.h.i.t`, `ك.س`, `site.com`.
 fn sentence_breaks(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let letter_before = |i: usize| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(chars::is_alphanumeric)
+    };
+    let letter_after = |i: usize| {
+        text[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(chars::is_alphanumeric)
+    };
     bytes
         .iter()
         .enumerate()
         .filter(|&(i, &b)| match b {
-            b'.' | b'!' | b'?' | b';' | b'\n' => true,
+            b'.' => !(letter_before(i) && letter_after(i)),
+            b'!' | b'?' | b';' | b'\n' => true,
             0xD8 => matches!(bytes.get(i + 1), Some(0x9F | 0x9B)),
             0xDB => bytes.get(i + 1) == Some(&0x94),
             _ => false,
@@ -130,11 +144,12 @@ mod tests {
 
     #[test]
     fn sentences_end_at_latin_and_arabic_marks() {
-        let t = "One. Two؟ Three؛ four";
+        let t = "One. Two؟ Three؛ four s.h.i.t";
         let c = Context::of(t);
         assert_eq!(c.sentence(0), 0);
         assert_eq!(c.sentence(t.find("Two").unwrap_or(0)), 1);
         assert_eq!(c.sentence(t.find("Three").unwrap_or(0)), 2);
         assert_eq!(c.sentence(t.find("four").unwrap_or(0)), 3);
+        assert_eq!(c.breaks.len(), 3, "a dot between letters ends no sentence");
     }
 }

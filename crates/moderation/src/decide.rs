@@ -14,17 +14,36 @@ fn noisy_or(weights: impl Iterator<Item = f32>) -> f32 {
     1.0 - weights.fold(1.0, |acc, w| acc * (1.0 - w.clamp(0.0, 1.0)))
 }
 
-/// Every category's score from its contributions, rounded to three decimals.
+/// Every category's score from its contributions, rounded to three decimals. Contributions in
+/// protected context add up among themselves to at most their cap, so that several quoted
+/// matches still only ask for a human.
 pub(crate) fn scores(contributions: &[Contribution]) -> [(Category, f32); Category::ALL.len()] {
     Category::ALL.map(|c| {
-        let s = noisy_or(
-            contributions
-                .iter()
-                .filter(|k| k.category == c)
-                .map(|k| k.weight),
-        );
+        let of = || contributions.iter().filter(move |k| k.category == c);
+        let free = noisy_or(of().filter(|k| k.cap.is_none()).map(|k| k.weight));
+        let cap = of().filter_map(|k| k.cap).fold(0.0, f32::max);
+        let capped = noisy_or(of().filter(|k| k.cap.is_some()).map(|k| k.weight)).min(cap);
+        let s = noisy_or([free, capped].into_iter());
         (c, (s * 1000.0).round() / 1000.0)
     })
+}
+
+/// Which of two categories a decision names when both pass their thresholds: the graver
+/// guideline (a threat that also insults is a threat), then the higher score.
+fn severity(c: Category) -> u8 {
+    match c {
+        Category::Threat => 6,
+        Category::IdentityAbuse => 5,
+        Category::PersonalAttack => 4,
+        Category::Vulgarity => 3,
+        Category::Profanity => 2,
+        Category::Promotion => 1,
+        Category::OffTopic => 0,
+    }
+}
+
+fn graver(a: (Category, f32), best: Option<(Category, f32)>) -> bool {
+    best.is_none_or(|b| (severity(a.0), a.1) > (severity(b.0), b.1))
 }
 
 /// What the thresholds say of the scores.
@@ -66,10 +85,10 @@ pub(crate) fn flags(
                 .thresholds_for(c, None)
                 .reject
                 .is_some_and(|r| portable(c) >= r);
-        if rejects && c != Category::OffTopic && f.reject.is_none_or(|(_, best)| s > best) {
+        if rejects && c != Category::OffTopic && graver((c, s), f.reject) {
             f.reject = Some((c, s));
         }
-        if s >= t.review && f.review.is_none_or(|(_, best)| s > best) {
+        if s >= t.review && graver((c, s), f.review) {
             f.review = Some((c, s));
         }
     }

@@ -31,6 +31,9 @@ pub(crate) struct Contribution {
     /// Judged by the default thresholds whatever the comment's language: English swearing,
     /// which means the same in every comment (see `lexical::effective_action`).
     pub portable: bool,
+    /// In protected context (quoted, reported, condemned): all such contributions of a
+    /// category together count at most this much (see `decide::scores`).
+    pub cap: Option<f32>,
 }
 
 /// `s` cut to at most `max` bytes on a char boundary, with `…` when it was cut.
@@ -114,20 +117,20 @@ pub(crate) fn reasons(
                 .map(|k| [k.category.as_str(), ": ", &k.reason].concat()),
         )
         .chain(trail);
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let mut more = 0usize;
+    let mut out: Vec<String> = Vec::new();
+    // Reasons past the cap, only to count the distinct ones (rare: a set is built for them).
+    let mut more: HashSet<String> = HashSet::new();
     for r in all {
-        if !seen.insert(r.clone()) {
+        if out.contains(&r) {
             continue;
         }
         if out.len() < MAX_REASONS - 1 {
             out.push(r);
         } else {
-            more += 1;
+            more.insert(r);
         }
     }
-    match more {
+    match more.len() {
         0 => {}
         1 => out.push(String::from("… and 1 more reason")),
         n => out.push(format!("… and {n} more reasons")),
@@ -147,6 +150,7 @@ mod tests {
             end,
             reason: reason.into(),
             portable: false,
+            cap: None,
         }
     }
 

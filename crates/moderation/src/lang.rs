@@ -67,6 +67,15 @@ impl Language {
     pub fn latin_script(self) -> bool {
         matches!(self, Language::En | Language::Kmr | Language::Tr)
     }
+
+    /// Whether a negation follows what it denies ("suçlu değil", "تاوانبار نین"): the
+    /// verb-final languages.
+    pub fn negation_follows(self) -> bool {
+        matches!(
+            self,
+            Language::Tr | Language::Fa | Language::Ckb | Language::Kmr
+        )
+    }
 }
 
 const EN_WORDS: &[&str] = &[

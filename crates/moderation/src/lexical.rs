@@ -6,13 +6,13 @@ use crate::Category;
 use crate::context::Context;
 use crate::explain::{Contribution, quote};
 use crate::lang::Language;
-use crate::lexicon::{Action, Entry, Hit, Kind, Lexicon};
+use crate::lexicon::{Action, Cue, Entry, Hit, Kind, Lexicon};
 use crate::normalize::Normalized;
 use crate::policy::Policy;
+use crate::spelling::Edit;
 
-/// Weight of a group + demeaning word pair with a negation between ("Kurds are not
-/// terrorists"): recorded, but not enough to keep the comment from approval.
-const NEGATED_WEIGHT: f32 = 0.1;
+/// Weight of a `flag` insult said of no one: recorded, below the approval bar.
+const UNAIMED_INSULT_WEIGHT: f32 = 0.15;
 
 /// Cap on a protected match (inside quotes or reported speech): review, never reject.
 pub(crate) const PROTECTED_CAP: f32 = 0.6;
@@ -24,13 +24,30 @@ pub(crate) const COUNTER_SPEECH_CAP: f32 = 0.15;
 /// languages), and only for entries long enough not to be a common syllable. English swearing
 /// is used everywhere ("portable" entries), so long English block entries of profanity and
 /// vulgarity keep their strength in every comment, of any language or script.
-pub(crate) fn effective_action(e: &Entry, lang: Language, matched: &str) -> Option<Action> {
+///
+/// `matched` is the matching text of the hit, `original` what the comment says there: English
+/// swearing counts in other languages only as written in plain ASCII, since folding turns
+/// "türdü" into "turdu".
+pub(crate) fn effective_action(
+    e: &Entry,
+    lang: Language,
+    matched: &str,
+    original: &str,
+) -> Option<Action> {
     let (entry_lang, action, kind) = (e.lang, e.action, e.kind);
     if entry_lang == lang || action == Action::Allow {
         return Some(action);
     }
     let long = matched.chars().count() >= 4;
-    if e.portable() && long {
+    let english_swearing = entry_lang == Language::En
+        && matches!(
+            kind,
+            Kind::Guideline(Category::Profanity | Category::Vulgarity)
+        );
+    if english_swearing && !(long && original.is_ascii()) {
+        return None;
+    }
+    if e.portable() {
         return Some(action);
     }
     let same_script = (entry_lang.arabic_script()
@@ -39,19 +56,15 @@ pub(crate) fn effective_action(e: &Entry, lang: Language, matched: &str) -> Opti
     if !same_script {
         return None;
     }
+    // A cue word means what it means in its own language only (Kurmanji "ne" is Turkish
+    // "what", English "her" is Turkish "every").
     if matches!(action, Action::Cue) {
-        return Some(action);
+        return None;
     }
     if !long {
         return None;
     }
-    if entry_lang == Language::En
-        && lang.latin_script()
-        && matches!(
-            kind,
-            Kind::Guideline(Category::Profanity | Category::Vulgarity)
-        )
-    {
+    if english_swearing && lang.latin_script() {
         return Some(action);
     }
     Some(Action::Flag)
@@ -61,6 +74,7 @@ pub(crate) fn effective_action(e: &Entry, lang: Language, matched: &str) -> Opti
 /// hits that count in its language.
 pub(crate) struct Lexical<'a> {
     pub text: &'a str,
+    pub lang: Language,
     pub norm: &'a Normalized,
     pub context: &'a Context,
     pub hits: &'a [(Hit, Action)],
@@ -83,34 +97,34 @@ impl Lexical<'_> {
 
     /// Original spans of the reported-speech cues.
     pub fn reported(&self) -> Vec<(usize, usize)> {
-        self.of_kind(Kind::Reported)
+        self.of_kind(Kind::Cue(Cue::Reported))
             .map(|h| self.span(&h))
             .collect()
     }
 
     /// Whether the comment condemns abuse (counter-speech).
     pub fn condemns(&self) -> bool {
-        self.of_kind(Kind::Condemn).next().is_some()
+        self.of_kind(Kind::Cue(Cue::Condemn)).next().is_some()
     }
 }
 
-/// Caps `weight` when `judged` (an original span) sits in protected context, and says why.
+/// The cap on a match whose `judged` span (of the original) sits in protected context, and
+/// the reason with why.
 pub(crate) fn protect(
     x: &Lexical<'_>,
     reported: &[(usize, usize)],
     condemned: bool,
     judged: (usize, usize),
-    weight: f32,
     reason: String,
-) -> (f32, String) {
+) -> (Option<f32>, String) {
     match x.context.protection(judged.0, judged.1, reported) {
-        None => (weight, reason),
+        None => (None, reason),
         Some(why) if condemned => (
-            weight.min(COUNTER_SPEECH_CAP),
+            Some(COUNTER_SPEECH_CAP),
             format!("{reason}, {why}, in a comment condemning it (counter-speech)"),
         ),
         Some(why) => (
-            weight.min(PROTECTED_CAP),
+            Some(PROTECTED_CAP),
             format!("{reason}, {why}: a human decides"),
         ),
     }
@@ -129,10 +143,10 @@ pub(crate) fn contributions(x: &Lexical<'_>, policy: &Policy) -> Vec<Contributio
                     weight: f32,
                     reason: String,
                     portable: bool| {
-        let (weight, reason) = if category == Category::Promotion {
-            (weight, reason)
+        let (cap, reason) = if category == Category::Promotion {
+            (None, reason)
         } else {
-            protect(x, &reported, condemned, judged, weight, reason)
+            protect(x, &reported, condemned, judged, reason)
         };
         out.push(Contribution {
             category,
@@ -141,6 +155,7 @@ pub(crate) fn contributions(x: &Lexical<'_>, policy: &Policy) -> Vec<Contributio
             end: judged.1,
             reason,
             portable,
+            cap,
         });
     };
 
@@ -150,17 +165,19 @@ pub(crate) fn contributions(x: &Lexical<'_>, policy: &Policy) -> Vec<Contributio
         let said = x.text.get(s..t).unwrap_or("");
         match (e.kind, action) {
             (Kind::Guideline(c), Action::Block | Action::Flag) => {
-                let w = if *action == Action::Block {
-                    policy.block_weight()
-                } else {
-                    policy.flag_weight()
+                let w = match (action, c) {
+                    (Action::Block, _) => policy.block_weight(),
+                    // A possible insult aimed at no one ("a joke", "pathetic"); the structure
+                    // stage counts it in full when it is said of someone.
+                    (_, Category::PersonalAttack) => UNAIMED_INSULT_WEIGHT,
+                    _ => policy.flag_weight(),
                 };
                 push(
                     (s, t),
                     c,
                     w,
                     [
-                        &quote(said),
+                        quote(said).as_str(),
                         " is on the ",
                         e.lang.code(),
                         " ",
@@ -168,12 +185,14 @@ pub(crate) fn contributions(x: &Lexical<'_>, policy: &Policy) -> Vec<Contributio
                         " list (",
                         action.as_str(),
                         ")",
+                        h.edit.map_or("", |_| ", "),
+                        h.edit.map_or("", Edit::describe),
                     ]
                     .concat(),
                     e.portable() && *action == Action::Block,
                 );
             }
-            (Kind::Dehumanizing, Action::Block) => push(
+            (Kind::Cue(Cue::Dehumanizing), Action::Block) => push(
                 (s, t),
                 Category::IdentityAbuse,
                 policy.block_weight(),
@@ -184,49 +203,6 @@ pub(crate) fn contributions(x: &Lexical<'_>, policy: &Policy) -> Vec<Contributio
         }
     }
 
-    // Group term + dehumanising predicate in one sentence: identity abuse, unless negated.
-    let groups: Vec<Hit> = x.of_kind(Kind::Group).collect();
-    let negations: Vec<usize> = x.of_kind(Kind::Negation).map(|h| h.start).collect();
-    for d in x.of_kind(Kind::Dehumanizing) {
-        let (ds, de) = x.span(&d);
-        let sentence = x.context.sentence(ds);
-        let paired = groups.iter().find(|g| {
-            let (gs, _) = x.span(g);
-            x.context.sentence(gs) == sentence && (g.end <= d.start || d.end <= g.start)
-        });
-        let Some(g) = paired else { continue };
-        let (gs, ge) = x.span(g);
-        let (lo, hi) = (g.end.min(d.end), g.start.max(d.start));
-        let negated = negations.iter().any(|&n| lo <= n && n < hi);
-        let weight = if negated {
-            NEGATED_WEIGHT
-        } else {
-            policy.block_weight()
-        };
-        let (s, t) = (gs.min(ds), ge.max(de));
-        let said = quote(x.text.get(s..t).unwrap_or(""));
-        // Quotes and reported speech are judged on the predicate: "calling Iranians 'animals'".
-        let (weight, reason) = protect(
-            x,
-            &reported,
-            condemned,
-            (ds, de),
-            weight,
-            if negated {
-                format!("{said} pairs a group with a demeaning word, with a negation")
-            } else {
-                format!("{said} describes a group of people with a demeaning word")
-            },
-        );
-        out.push(Contribution {
-            category: Category::IdentityAbuse,
-            weight,
-            start: s,
-            end: t,
-            reason,
-            portable: false,
-        });
-    }
     out
 }
 
@@ -247,7 +223,10 @@ mod tests {
             "fuck*",
         );
         for lang in [Language::Tr, Language::Ar, Language::Ckb, Language::Other] {
-            assert_eq!(effective_action(&fuck, lang, "fuck"), Some(Action::Block));
+            assert_eq!(
+                effective_action(&fuck, lang, "fuck", "fuck"),
+                Some(Action::Block)
+            );
         }
         let got = entry(
             Language::Tr,
@@ -255,7 +234,17 @@ mod tests {
             Action::Block,
             "got",
         );
-        assert_eq!(effective_action(&got, Language::En, "got"), None);
+        assert_eq!(effective_action(&got, Language::En, "got", "got"), None);
+        let turd = entry(
+            Language::En,
+            Kind::Guideline(Category::Vulgarity),
+            Action::Block,
+            "turd*",
+        );
+        assert_eq!(
+            effective_action(&turd, Language::Tr, "turdu", "türdü"),
+            None
+        );
         let moron = entry(
             Language::En,
             Kind::Guideline(Category::PersonalAttack),
@@ -263,9 +252,12 @@ mod tests {
             "moron",
         );
         assert_eq!(
-            effective_action(&moron, Language::Tr, "moron"),
+            effective_action(&moron, Language::Tr, "moron", "moron"),
             Some(Action::Flag)
         );
-        assert_eq!(effective_action(&moron, Language::Ar, "moron"), None);
+        assert_eq!(
+            effective_action(&moron, Language::Ar, "moron", "moron"),
+            None
+        );
     }
 }

@@ -19,17 +19,19 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::Category;
+use crate::fasthash::FastSet;
 use crate::lang::Language;
 use crate::normalize::{Normalized, normalize};
+use crate::spelling::{self, Edit, Spelling};
 
-/// What a lexicon entry is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Counts towards a guideline category.
-    Guideline(Category),
+/// Context cues: words that are not a violation alone but say who is talked about, what is
+/// said of them, and how (the structure stage combines them; see `structure.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cue {
     /// A group named for who they are (identity term): harmless alone.
     Group,
-    /// A dehumanising or demeaning predicate: identity abuse next to a group term.
+    /// A dehumanising or demeaning predicate: identity abuse next to a group term (`block`
+    /// entries are abuse alone).
     Dehumanizing,
     /// Reported speech ("calling them", "the word"): what follows is quoted, not said.
     Reported,
@@ -37,45 +39,150 @@ pub enum Kind {
     Condemn,
     /// A negation ("not", "never") that turns a statement around.
     Negation,
+    /// The person addressed: "you", "your", vocatives.
+    You,
+    /// One particular person: "he", "the author", "the minister".
+    Person,
+    /// Plural references that can point back to a group: "they", "these people".
+    They,
+    /// A negative attribute said of people ("liars", "lazy", "too emotional to lead").
+    Attribute,
+    /// Strong negative emotion about people ("hate", "can't stand").
+    Emotion,
+    /// A positive attribute or deed ("honest", "done anything good"), for negated positives.
+    Positive,
+    /// Exclusion and denial of rights ("send them back", "should not be allowed to vote").
+    Exclusion,
+    /// Conspiracy claims ("control the media", "behind every war").
+    Conspiracy,
+    /// Generalisation markers ("all", "always", "typical").
+    Generalize,
+    /// Harm verbs in base forms ("kill", "shoot", "burn").
+    Harm,
+    /// Harm in passive forms ("killed", "shot", "hanged").
+    Harmed,
+    /// Death wishes ("die", "drop dead", "rot in hell").
+    Death,
+    /// First-person intent ("I will", "I'm going to").
+    Intent,
+    /// Wishes ("I hope", "may you").
+    Wish,
+    /// Calls on others ("someone should", "let's").
+    Call,
+    /// What should be done to someone ("should be", "must be").
+    Normative,
+    /// "deserves", "had it coming".
+    Deserve,
+    /// A condition ("if you", "one more", "next time").
+    Conditional,
+    /// A consequence ("you will regret", "you've been warned").
+    Consequence,
+}
+
+impl Cue {
+    pub const ALL: [Cue; 24] = [
+        Cue::Group,
+        Cue::Dehumanizing,
+        Cue::Reported,
+        Cue::Condemn,
+        Cue::Negation,
+        Cue::You,
+        Cue::Person,
+        Cue::They,
+        Cue::Attribute,
+        Cue::Emotion,
+        Cue::Positive,
+        Cue::Exclusion,
+        Cue::Conspiracy,
+        Cue::Generalize,
+        Cue::Harm,
+        Cue::Harmed,
+        Cue::Death,
+        Cue::Intent,
+        Cue::Wish,
+        Cue::Call,
+        Cue::Normative,
+        Cue::Deserve,
+        Cue::Conditional,
+        Cue::Consequence,
+    ];
+
+    /// Stable name: the lexicon file stem and the signal token's middle part.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cue::Group => "group",
+            Cue::Dehumanizing => "dehumanizing",
+            Cue::Reported => "reported",
+            Cue::Condemn => "condemn",
+            Cue::Negation => "negation",
+            Cue::You => "you",
+            Cue::Person => "person",
+            Cue::They => "they",
+            Cue::Attribute => "attribute",
+            Cue::Emotion => "emotion",
+            Cue::Positive => "positive",
+            Cue::Exclusion => "exclusion",
+            Cue::Conspiracy => "conspiracy",
+            Cue::Generalize => "generalize",
+            Cue::Harm => "harm",
+            Cue::Harmed => "harmed",
+            Cue::Death => "death",
+            Cue::Intent => "intent",
+            Cue::Wish => "wish",
+            Cue::Call => "call",
+            Cue::Normative => "normative",
+            Cue::Deserve => "deserve",
+            Cue::Conditional => "conditional",
+            Cue::Consequence => "consequence",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Cue> {
+        Cue::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// What a lexicon entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Counts towards a guideline category.
+    Guideline(Category),
+    /// Context for the structure stage.
+    Cue(Cue),
     /// An exception (Scunthorpe): suppresses matches inside it.
     Allow,
+    /// A function word ("you", "the", "bir") for splitting words run together; not matched.
+    Glue,
 }
 
 impl Kind {
     fn from_file(name: &str) -> Option<Kind> {
         Some(match name {
-            "group" => Kind::Group,
-            "dehumanizing" => Kind::Dehumanizing,
-            "reported" => Kind::Reported,
-            "condemn" => Kind::Condemn,
-            "negation" => Kind::Negation,
             "allow" => Kind::Allow,
-            other => Kind::Guideline(other.parse().ok()?),
+            "glue" => Kind::Glue,
+            other => match Cue::from_name(other) {
+                Some(c) => Kind::Cue(c),
+                None => Kind::Guideline(other.parse().ok()?),
+            },
         })
     }
 
     /// Every kind, each at its `index`.
     fn all() -> impl Iterator<Item = Kind> {
-        Category::ALL.into_iter().map(Kind::Guideline).chain([
-            Kind::Group,
-            Kind::Dehumanizing,
-            Kind::Reported,
-            Kind::Condemn,
-            Kind::Negation,
-            Kind::Allow,
-        ])
+        Category::ALL
+            .into_iter()
+            .map(Kind::Guideline)
+            .chain(Cue::ALL.into_iter().map(Kind::Cue))
+            .chain([Kind::Allow, Kind::Glue])
     }
 
     fn index(self) -> usize {
         match self {
-            // `Category::ALL` lists the categories in declaration order.
+            // `Category::ALL` and `Cue::ALL` list their variants in declaration order.
             Kind::Guideline(c) => c as usize,
-            Kind::Group => Category::ALL.len(),
-            Kind::Dehumanizing => Category::ALL.len() + 1,
-            Kind::Reported => Category::ALL.len() + 2,
-            Kind::Condemn => Category::ALL.len() + 3,
-            Kind::Negation => Category::ALL.len() + 4,
-            Kind::Allow => Category::ALL.len() + 5,
+            Kind::Cue(c) => Category::ALL.len() + c as usize,
+            Kind::Allow => Category::ALL.len() + Cue::ALL.len(),
+            Kind::Glue => Category::ALL.len() + Cue::ALL.len() + 1,
         }
     }
 
@@ -95,12 +202,9 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Guideline(c) => c.as_str(),
-            Kind::Group => "group",
-            Kind::Dehumanizing => "dehumanizing",
-            Kind::Reported => "reported",
-            Kind::Condemn => "condemn",
-            Kind::Negation => "negation",
+            Kind::Cue(c) => c.name(),
             Kind::Allow => "allow",
+            Kind::Glue => "glue",
         }
     }
 }
@@ -145,6 +249,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the entry may join a longer word at its start (`*حمار`).
+    pub fn prefix_open(&self) -> bool {
+        self.prefix_open
+    }
+
+    /// Whether the entry may join a longer word at its end (`idiot*`).
+    pub fn suffix_open(&self) -> bool {
+        self.suffix_open
+    }
+
     /// English swearing (block entries of profanity and vulgarity) means the same in a comment
     /// of any language: it is matched in every script's comments and keeps its strength.
     pub fn portable(&self) -> bool {
@@ -163,6 +277,8 @@ pub struct Hit {
     pub entry: usize,
     pub start: usize,
     pub end: usize,
+    /// How the text differs from the entry, when it is a misspelling of it.
+    pub edit: Option<Edit>,
 }
 
 /// A compiled set of lexicons.
@@ -176,6 +292,8 @@ pub struct Lexicon {
     latin: Matcher,
     arabic: Matcher,
     entries: Vec<Entry>,
+    /// Misspellings of the words that reject, and the words run-together text splits into.
+    spelling: Spelling,
 }
 
 /// One automaton over some of the entries' patterns.
@@ -202,7 +320,7 @@ impl Matcher {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             // A DFA: the lexicons are small and matching speed is what every comment pays.
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(patterns)
             .map_err(|e| LexiconError {
                 source: "lexicon".into(),
@@ -217,17 +335,18 @@ impl Matcher {
 }
 
 /// A lexicon source: a language, a file name stem (category or cue kind) and its text.
+#[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
     pub lang: Language,
     pub kind: &'a str,
     pub text: &'a str,
 }
 
-/// The lexicons shipped with the engine.
+/// The lexicons shipped with the engine: every kind's file in every language.
 pub fn builtin_sources() -> Vec<Source<'static>> {
-    macro_rules! lex {
-        ($($lang:ident / $kind:literal),* $(,)?) => {
-            vec![$(Source {
+    macro_rules! files {
+        ($lang:ident: $($kind:literal),* $(,)?) => {
+            [$(Source {
                 lang: Language::from_code(stringify!($lang)).unwrap_or(Language::Other),
                 kind: $kind,
                 text: include_str!(concat!(
@@ -236,71 +355,28 @@ pub fn builtin_sources() -> Vec<Source<'static>> {
             }),*]
         };
     }
-    lex![
-        en / "profanity",
-        en / "vulgarity",
-        en / "threat",
-        en / "personal_attack",
-        en / "identity_abuse",
-        en / "promotion",
-        en / "group",
-        en / "dehumanizing",
-        en / "reported",
-        en / "condemn",
-        en / "negation",
-        en / "allow",
-        ar / "profanity",
-        ar / "vulgarity",
-        ar / "threat",
-        ar / "personal_attack",
-        ar / "identity_abuse",
-        ar / "promotion",
-        ar / "group",
-        ar / "dehumanizing",
-        ar / "reported",
-        ar / "condemn",
-        ar / "negation",
-        fa / "profanity",
-        fa / "vulgarity",
-        fa / "threat",
-        fa / "personal_attack",
-        fa / "identity_abuse",
-        fa / "promotion",
-        fa / "group",
-        fa / "dehumanizing",
-        fa / "reported",
-        fa / "condemn",
-        fa / "negation",
-        ckb / "profanity",
-        ckb / "threat",
-        ckb / "personal_attack",
-        ckb / "identity_abuse",
-        ckb / "promotion",
-        ckb / "group",
-        ckb / "dehumanizing",
-        ckb / "reported",
-        ckb / "condemn",
-        kmr / "profanity",
-        kmr / "threat",
-        kmr / "personal_attack",
-        kmr / "identity_abuse",
-        kmr / "promotion",
-        kmr / "group",
-        kmr / "dehumanizing",
-        kmr / "reported",
-        kmr / "condemn",
-        tr / "profanity",
-        tr / "vulgarity",
-        tr / "threat",
-        tr / "personal_attack",
-        tr / "identity_abuse",
-        tr / "promotion",
-        tr / "group",
-        tr / "dehumanizing",
-        tr / "reported",
-        tr / "condemn",
-        tr / "negation",
+    macro_rules! language {
+        ($lang:ident) => {
+            files![$lang:
+                "profanity", "vulgarity", "threat", "personal_attack", "identity_abuse",
+                "promotion", "group", "dehumanizing", "reported", "condemn", "negation", "you",
+                "person", "they", "attribute", "emotion", "positive", "exclusion", "conspiracy",
+                "generalize", "harm", "harmed", "death", "intent", "wish", "call", "normative",
+                "deserve", "conditional", "consequence", "glue", "allow",
+            ]
+        };
+    }
+    [
+        language!(en),
+        language!(ar),
+        language!(fa),
+        language!(ckb),
+        language!(kmr),
+        language!(tr),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// An error in a lexicon source.
@@ -373,17 +449,27 @@ impl Lexicon {
 
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_entry = Vec::new();
+        let mut glue = FastSet::default();
+        let mut cores: Vec<Option<String>> = Vec::with_capacity(entries.len());
         for (idx, e) in entries.iter().enumerate() {
             let core = e.phrase.trim_matches('*');
             let turkish = e.lang == Language::Tr;
             let folded = normalize(core, turkish).text;
-            if folded.is_empty() {
+            if folded.is_empty() || e.kind == Kind::Glue {
+                if !folded.is_empty() {
+                    glue.insert((e.lang, folded));
+                }
+                cores.push(None);
                 continue;
             }
             let mut variants = vec![folded.clone()];
             if turkish && folded.contains('ı') {
                 // Turkish is often typed without its letters.
                 variants.push(folded.replace('ı', "i"));
+            }
+            if matches!(e.kind, Kind::Guideline(_)) && folded.contains(' ') {
+                // A phrase typed as one word ("shutup", "siktirgit").
+                variants.push(folded.replace(' ', ""));
             }
             if maskable(e.kind) && e.action != Action::Allow && !folded.contains(' ') {
                 let chars: Vec<char> = folded.chars().collect();
@@ -403,7 +489,14 @@ impl Lexicon {
                 patterns.push(v);
                 pattern_entry.push(idx);
             }
+            cores.push(Some(folded));
         }
+        let taken: FastSet<String> = patterns
+            .iter()
+            .cloned()
+            .chain(glue.iter().map(|(_, w)| w.clone()))
+            .collect();
+        let spelling = Spelling::build(&entries, &cores, &taken, &glue);
         let script = |latin: bool| {
             move |e: &Entry| {
                 e.action == Action::Allow
@@ -420,6 +513,7 @@ impl Lexicon {
             latin: Matcher::build(&patterns, &pattern_entry, &entries, script(true))?,
             arabic: Matcher::build(&patterns, &pattern_entry, &entries, script(false))?,
             entries,
+            spelling,
         })
     }
 
@@ -452,8 +546,28 @@ impl Lexicon {
             let entry = matcher.pattern_entry[m.pattern().as_usize()];
             let e = &self.entries[entry];
             let (s, t) = (m.start(), m.end());
-            if !(e.prefix_open || norm.is_word_start(s)) || !(e.suffix_open || norm.is_word_end(t))
-            {
+            let bounded =
+                (e.prefix_open || norm.is_word_start(s)) && (e.suffix_open || norm.is_word_end(t));
+            if !bounded {
+                // Inside a longer word: it counts when that word is it run together with known
+                // words ("whatthefuckisthis").
+                let own = e.lang == lang || e.portable();
+                let core = &norm.text[s..t];
+                let one_word = !core.contains(' ');
+                if own && one_word && core.chars().count() >= 3 && spelling::eligible_kind(e) {
+                    let w = words.get_or_insert_with(|| WordBounds::new(&norm.text));
+                    let (ws, we) = (w.start(s), w.end(t));
+                    let before = &norm.text[ws..s];
+                    let after = if e.suffix_open { "" } else { &norm.text[t..we] };
+                    if self.spelling.joined(e.lang, core, before, after) {
+                        hits.push(Hit {
+                            entry,
+                            start: s,
+                            end: if e.suffix_open { we } else { t },
+                            edit: Some(Edit::Joined),
+                        });
+                    }
+                }
                 continue;
             }
             let (s, t) = if e.prefix_open || e.suffix_open {
@@ -469,8 +583,10 @@ impl Lexicon {
                 entry,
                 start: s,
                 end: t,
+                edit: None,
             });
         }
+        self.add_misspellings(norm, lang, &mut hits);
         dedup_hits(&mut hits);
         let mut allows: Vec<(usize, usize)> = hits
             .iter()
@@ -496,10 +612,58 @@ impl Lexicon {
     }
 }
 
+impl Lexicon {
+    /// Adds a hit for each word that no listed word of the kinds that reject covers and that
+    /// is a misspelling of one.
+    fn add_misspellings(&self, norm: &Normalized, lang: Language, hits: &mut Vec<Hit>) {
+        // Words a listed word of any kind already covers are what they are, not misspellings.
+        let covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        let mut at = 0;
+        for word in crate::normalize::words(&norm.text) {
+            let end = at + word.len();
+            let is_covered = covered.iter().any(|&(s, e)| s < end && at < e);
+            if word.len() >= 3
+                && hits.len() < MAX_HITS
+                && !is_covered
+                && !self.spelling.is_function_word(lang, word)
+                && let Some(f) = self.spelling.fuzzy(word, at, lang)
+            {
+                hits.push(Hit {
+                    entry: f.entry,
+                    start: f.start,
+                    end: f.end,
+                    edit: Some(f.edit),
+                });
+            }
+            at = end + 1;
+        }
+    }
+}
+
 /// Drops repeated hits of one entry at one start (variants of an entry, overlapping patterns)
 /// and keeps at most [`MAX_HITS_PER_ENTRY`] of each entry, the first ones, in the order found.
+/// A comment has a few dozen hits at most, unless it repeats itself: pairwise checks then,
+/// and a sort only past that.
 fn dedup_hits(hits: &mut Vec<Hit>) {
+    const PAIRWISE: usize = 64;
     if hits.len() < 2 {
+        return;
+    }
+    if hits.len() <= PAIRWISE {
+        let mut kept = 0;
+        for i in 0..hits.len() {
+            let h = hits[i];
+            let earlier = &hits[..kept];
+            let repeated = earlier
+                .iter()
+                .any(|k| k.entry == h.entry && k.start == h.start);
+            let of_entry = earlier.iter().filter(|k| k.entry == h.entry).count();
+            if !repeated && of_entry < MAX_HITS_PER_ENTRY {
+                hits[kept] = h;
+                kept += 1;
+            }
+        }
+        hits.truncate(kept);
         return;
     }
     let mut order: Vec<(usize, usize, usize)> = hits

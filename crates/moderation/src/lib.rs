@@ -48,6 +48,8 @@ mod normalize;
 mod policy;
 mod promotion;
 mod relevance;
+mod spelling;
+mod structure;
 mod verdict;
 
 pub use engine::{ENGINE_VERSION, LearningInput, learning_input, moderate, moderate_with_index};

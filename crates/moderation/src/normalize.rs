@@ -558,7 +558,13 @@ fn resolve_leet(folded: &mut [Folded], specials: &[u32]) {
         let prev_letter = i > 0 && is_latin_letter(folded[i - 1].ch);
         let next_letter = folded.get(i + 1).is_some_and(|f| is_latin_letter(f.ch));
         if matches!(c, '*' | '#') {
-            // A mask inside a word (`f*ck`, `sh#t`) is part of it; elsewhere it is punctuation.
+            // A mask inside a word (`f*ck`, `sh#t`, `ك*لب`) is part of it; elsewhere it is
+            // punctuation.
+            let letter = |f: Option<&Folded>| f.is_some_and(|f| chars::is_alphabetic(f.ch));
+            let (prev_letter, next_letter) = (
+                i > 0 && letter(folded.get(i - 1)),
+                letter(folded.get(i + 1)),
+            );
             folded[i].ch = '*';
             folded[i].class = if prev_letter || next_letter {
                 Class::Word
@@ -573,11 +579,27 @@ fn resolve_leet(folded: &mut [Folded], specials: &[u32]) {
             // `!` and `@` end sentences and start mentions: only inside a word.
             '!' | '@' | '|' => prev_letter && next_letter,
             _ if is_digit => {
-                // A digit between letters, or at a word edge next to one (`sh1t`, `1diot`),
-                // but not in numbers such as `S-300` or `2231`.
-                let prev_digit = i > 0 && folded[i - 1].ch.is_ascii_digit();
-                let next_digit = folded.get(i + 1).is_some_and(|f| f.ch.is_ascii_digit());
-                (prev_letter || next_letter) && !prev_digit && !next_digit
+                // A digit between letters, or at a word edge next to one (`sh1t`, `1diot`), or
+                // a run of two or three leet digits between letters (`id10t`), but not in
+                // numbers such as `S-300`, `covid19` or `2231`.
+                let digit = |j: usize| folded.get(j).is_some_and(|f| f.ch.is_ascii_digit());
+                let (mut a, mut b) = (i, i);
+                while a > 0 && digit(a - 1) {
+                    a -= 1;
+                }
+                while digit(b + 1) {
+                    b += 1;
+                }
+                let letter_at = |j: Option<usize>| {
+                    j.and_then(|j| folded.get(j))
+                        .is_some_and(|f| is_latin_letter(f.ch))
+                };
+                let (before, after) = (letter_at(a.checked_sub(1)), letter_at(Some(b + 1)));
+                if a == b {
+                    before || after
+                } else {
+                    b - a < 3 && before && after && (a..=b).all(|j| leet(folded[j].ch).is_some())
+                }
             }
             _ => prev_letter || next_letter,
         };

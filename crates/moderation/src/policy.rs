@@ -66,6 +66,7 @@ struct RawLearned {
     heads: Option<Vec<String>>,
     auto_reject: Option<Vec<String>>,
     review_at: Option<f32>,
+    review_at_unmeasured: Option<f32>,
     approve_gate: Option<ApproveGate>,
 }
 
@@ -80,6 +81,9 @@ pub enum ApproveGate {
     /// `offensive` and `identity_abuse` under the model's 99%-precision approve thresholds
     /// (measured on dev tweets: few news comments pass).
     Confident,
+    /// `offensive` and every abuse head under `approve_below`, as the rule evidence must be:
+    /// one bar, on calibrated probabilities, for both stages.
+    Below,
 }
 
 /// How the policy uses the learned classifier.
@@ -94,6 +98,9 @@ pub struct LearnedPolicy {
     pub auto_reject: Vec<Head>,
     /// A learned score at or above this sends the comment to review.
     pub review_at: f32,
+    /// The same for a head the model has no calibration of its own for in the comment's
+    /// language (no labelled dev texts of it: Kurdish), whose scores mean less.
+    pub review_at_unmeasured: f32,
     pub approve_gate: ApproveGate,
 }
 
@@ -443,6 +450,10 @@ fn learned_policy(
         review_at: check_unit(
             "learned.review_at",
             pick(raw, defaults, |r| r.review_at).unwrap_or(0.7),
+        )?,
+        review_at_unmeasured: check_unit(
+            "learned.review_at_unmeasured",
+            pick(raw, defaults, |r| r.review_at_unmeasured).unwrap_or(0.9),
         )?,
         approve_gate: pick(raw, defaults, |r| r.approve_gate).unwrap_or(ApproveGate::NotFlagged),
     })

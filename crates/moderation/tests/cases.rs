@@ -1,5 +1,5 @@
 //! Table-driven cases from `cases.txt`, readable by a moderator: one comment per line with the
-//! decisions it may get (auto-approval on) and the category a rejection or review must name.
+//! decisions it may get (auto-approval on) and the categories a rejection or review may name.
 
 use tribune_moderation::eval::functional::unescape;
 use tribune_moderation::{Category, Comment, Decision, Policy, moderate};
@@ -32,9 +32,12 @@ fn moderation_cases_in_all_six_languages() {
             n + 1
         );
         let decisions: Vec<Decision> = parts[1].split('/').map(parse_decision).collect();
-        let category: Option<Category> = match parts[2] {
-            "-" => None,
-            c => Some(c.parse().expect("known category")),
+        let categories: Vec<Category> = match parts[2] {
+            "-" => Vec::new(),
+            list => list
+                .split('/')
+                .map(|c| c.parse().expect("known category"))
+                .collect(),
         };
         let text = unescape(parts[3]);
         let v = moderate(
@@ -46,11 +49,12 @@ fn moderation_cases_in_all_six_languages() {
             &policy,
         );
         count += 1;
-        let category_ok = match (v.decision, category) {
-            (Decision::Approve, _) => true,
-            (_, Some(c)) => v.category == Some(c),
-            (Decision::Reject, None) => false,
-            (Decision::Review, None) => true,
+        let category_ok = match v.decision {
+            Decision::Approve => true,
+            Decision::Reject => v.category.is_some_and(|c| categories.contains(&c)),
+            Decision::Review => {
+                categories.is_empty() || v.category.is_some_and(|c| categories.contains(&c))
+            }
         };
         if !decisions.contains(&v.decision) || !category_ok {
             failures.push(format!(
@@ -60,7 +64,7 @@ fn moderation_cases_in_all_six_languages() {
                 v.decision,
                 v.category,
                 decisions,
-                category,
+                categories,
                 v.evidence.iter().map(|e| &e.text).collect::<Vec<_>>()
             ));
         }

@@ -2,26 +2,18 @@
 //! policy with auto-approval on: no harmful comment approved, no legitimate one rejected, and
 //! most decided without a human. Skips with a reason when the examples are absent.
 
-use std::path::PathBuf;
+mod common;
 
 use tribune_moderation::eval::{DecisionReport, LabelledRecord};
 use tribune_moderation::{Article, Comment, Policy, moderate};
 
-fn shared_data() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    dir.is_dir().then_some(dir)
-}
-
 #[test]
 fn newsroom_examples_are_decided_safely() {
-    let Some(data) = shared_data() else {
-        println!("skipped: the shared data folder is not present next to the repository");
+    let Some(data) = common::shared_data("newsroom examples") else {
         return;
     };
-    let Ok(examples) = std::fs::read_to_string(data.join("newsroom/examples.jsonl")) else {
-        println!("skipped: newsroom/examples.jsonl is not readable");
-        return;
-    };
+    let examples = std::fs::read_to_string(data.join("newsroom/examples.jsonl"))
+        .expect("newsroom/examples.jsonl is readable");
     let article_text =
         std::fs::read_to_string(data.join("newsroom/seed-article.txt")).unwrap_or_default();
     let (title, body) = article_text.split_once('\n').unwrap_or((&article_text, ""));

@@ -3,18 +3,17 @@
 //! informational; the test only guards against the lexicons silently going empty.
 //! Skips with a reason when the lists are absent.
 
-use std::path::PathBuf;
+mod common;
 
 use tribune_moderation::eval::{ABUSE, flags};
 use tribune_moderation::{Comment, Policy, moderate};
 
 #[test]
 fn measures_recall_on_public_word_lists() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/wordlists");
-    if !dir.is_dir() {
-        println!("skipped: the shared word lists are not present next to the repository");
+    let Some(data) = common::shared_data("word list recall") else {
         return;
-    }
+    };
+    let dir = data.join("wordlists");
     let policy = Policy::default();
     for lang in ["en", "ar", "fa", "tr"] {
         let Ok(list) = std::fs::read_to_string(dir.join(format!("ldnoobw-v2/{lang}.txt"))) else {

@@ -23,6 +23,21 @@ pub struct Record {
     pub video: Option<String>,
 }
 
+#[cfg(test)]
+impl Record {
+    /// A record of `source` with these labels, for tests.
+    pub(crate) fn of_source(source: &str, labels: Labels) -> Record {
+        Record {
+            id: format!("{source}:0"),
+            text: "text".to_owned(),
+            lang: "en".to_owned(),
+            source: source.to_owned(),
+            labels,
+            video: None,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct RawRecord {
     #[serde(default)]

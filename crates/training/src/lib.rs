@@ -27,15 +27,21 @@ mod corpus;
 mod error;
 mod pipeline;
 mod report;
+mod spans;
 
 pub use corpus::{Record, parse_jsonl, read_jsonl};
 pub use error::TrainingError;
 pub use pipeline::{
-    Corpus, DataFile, FeatureManifest, HeadManifest, Manifest, Outcome, Prepare, Prepared,
-    PromotionTuning, Stage, TrainOptions, TrainingManifest, featurize, featurize_prepared,
-    load_corpus, prepare_all, read_model, train_model, utc_now, utc_timestamp, write_outputs,
+    ClassBalance, Corpus, DEFAULT_MASKS, DataFile, FeatureManifest, HeadManifest, Manifest, Mask,
+    Outcome, Prepare, Prepared, PromotionTuning, Stage, TrainOptions, TrainingManifest, featurize,
+    featurize_prepared, load_corpora, load_corpus, prepare_all, read_model, train_model, utc_now,
+    utc_timestamp, write_outputs,
 };
-pub use report::{HeadFigures, Judged, Report, SliceReport, evaluate, head_figures};
+pub use report::{
+    CalibrationFigures, Comparison, HeadFigures, Judged, Report, SliceReport, evaluate,
+    head_figures, selected_sources,
+};
+pub use spans::{SpanScore, code_points, span_f1};
 
 /// Names the normaliser behind [`engine_input`] in manifests.
 pub const NORMALISER: &str = "tribune_moderation::learning_input with the default policy";

@@ -1,7 +1,9 @@
 //! From corpus files to a calibrated model, its manifest and its evaluation report.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -12,7 +14,7 @@ use tribune_learned::{
 
 use crate::corpus::{Record, parse_jsonl};
 use crate::error::TrainingError;
-use crate::report::{Report, SliceReport, evaluate, head_figures};
+use crate::report::{Report, SliceReport, evaluate, head_figures, selected_sources};
 
 /// What the engine's deterministic stages give the learned stage for one text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +49,7 @@ pub struct Corpus {
 /// A corpus file as the manifest records it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataFile {
+    /// `FOLDER/FILE`, the folder by its own name (`corpus/train.jsonl`).
     pub name: String,
     pub sha256: String,
     pub rows: usize,
@@ -58,6 +61,10 @@ fn hex(bytes: &[u8]) -> String {
 
 fn load_file(dir: &Path, name: &str) -> Result<(Vec<Record>, DataFile), TrainingError> {
     let path = dir.join(name);
+    let folder = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let bytes = std::fs::read(&path).map_err(|source| TrainingError::Read {
         path: path.display().to_string(),
         source,
@@ -69,7 +76,7 @@ fn load_file(dir: &Path, name: &str) -> Result<(Vec<Record>, DataFile), Training
         });
     }
     let file = DataFile {
-        name: name.to_owned(),
+        name: format!("{folder}/{name}"),
         sha256: hex(&Sha256::digest(&bytes)),
         rows: rows.len(),
     };
@@ -78,13 +85,118 @@ fn load_file(dir: &Path, name: &str) -> Result<(Vec<Record>, DataFile), Training
 
 /// Reads `train.jsonl` and `dev.jsonl` from `dir`.
 pub fn load_corpus(dir: &Path) -> Result<Corpus, TrainingError> {
-    let (train, train_file) = load_file(dir, "train.jsonl")?;
-    let (dev, dev_file) = load_file(dir, "dev.jsonl")?;
-    Ok(Corpus {
-        train,
-        dev,
-        files: vec![train_file, dev_file],
-    })
+    load_corpora(&[dir])
+}
+
+/// Reads `train.jsonl` and `dev.jsonl` from each folder and joins them, in the order given
+/// (other files in a folder, such as corpus-extra's `spans_train.jsonl`, are not read).
+pub fn load_corpora(dirs: &[impl AsRef<Path>]) -> Result<Corpus, TrainingError> {
+    let mut corpus = Corpus {
+        train: Vec::new(),
+        dev: Vec::new(),
+        files: Vec::new(),
+    };
+    for dir in dirs {
+        let dir = dir.as_ref();
+        let (train, train_file) = load_file(dir, "train.jsonl")?;
+        let (dev, dev_file) = load_file(dir, "dev.jsonl")?;
+        corpus.train.extend(train);
+        corpus.dev.extend(dev);
+        corpus.files.extend([train_file, dev_file]);
+    }
+    Ok(corpus)
+}
+
+/// One source's labels of one head that training leaves out: the source's rows still train
+/// the other heads and are still evaluated. Written `SOURCE:HEAD`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mask {
+    pub source: String,
+    pub head: Head,
+}
+
+impl FromStr for Mask {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Mask, String> {
+        let (source, head) = s
+            .split_once(':')
+            .ok_or_else(|| format!("{s:?} is not SOURCE:HEAD"))?;
+        let head = Head::from_name(head).ok_or_else(|| {
+            format!(
+                "{head:?} is not a head (expected one of {})",
+                Head::ALL.map(Head::as_str).join(", ")
+            )
+        })?;
+        if source.is_empty() {
+            return Err(format!("{s:?} names no source"));
+        }
+        Ok(Mask {
+            source: source.to_owned(),
+            head,
+        })
+    }
+}
+
+impl fmt::Display for Mask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.source, self.head)
+    }
+}
+
+/// Within which rows each head's positives and negatives are balanced in training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassBalance {
+    /// Over all rows at once.
+    Corpus,
+    /// Within each language.
+    Language,
+    /// Within each source: a collection's share of abuse is an artefact of how it was
+    /// gathered, and should not make its language or its style look abusive to the others.
+    Source,
+}
+
+impl ClassBalance {
+    /// The rows a record is balanced with share this key.
+    fn key(self, record: &Record) -> &str {
+        match self {
+            ClassBalance::Corpus => "",
+            ClassBalance::Language => &record.lang,
+            ClassBalance::Source => &record.source,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassBalance::Corpus => "corpus",
+            ClassBalance::Language => "language",
+            ClassBalance::Source => "source",
+        }
+    }
+}
+
+impl FromStr for ClassBalance {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ClassBalance, String> {
+        [
+            ClassBalance::Corpus,
+            ClassBalance::Language,
+            ClassBalance::Source,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == s)
+        .ok_or_else(|| format!("{s:?} is not corpus, language or source"))
+    }
+}
+
+/// The labels `record` trains with under `masks`.
+fn training_labels(record: &Record, masks: &[Mask]) -> Labels {
+    let mut labels = record.labels;
+    for m in masks.iter().filter(|m| m.source == record.source) {
+        labels.set(m.head, None);
+    }
+    labels
 }
 
 /// Settings of a training run.
@@ -92,18 +204,34 @@ pub fn load_corpus(dir: &Path) -> Result<Corpus, TrainingError> {
 pub struct TrainOptions {
     /// The model's name, recorded in the manifest.
     pub name: String,
+    /// The command that asked for this run, recorded in the manifest so it can be rerun.
+    pub command: String,
     pub features: FeatureConfig,
     pub train: TrainConfig,
     pub targets: ThresholdTargets,
+    /// Labels training leaves out (a mask naming a source absent from the data does nothing).
+    pub masks: Vec<Mask>,
+    pub class_balance: ClassBalance,
 }
+
+/// The masks of the shipped model: ToxicSpans holds only comments already rated toxic, so its
+/// `offensive` labels are all 1 and would teach the umbrella head that the style of a
+/// news-site comment is abuse. Its fine labels (which kind of abuse) do train.
+pub const DEFAULT_MASKS: &[&str] = &["toxicspans_en:offensive"];
 
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             name: "tribune-learned".to_owned(),
+            command: "tribune train".to_owned(),
             features: FeatureConfig::default(),
             train: TrainConfig::default(),
             targets: ThresholdTargets::default(),
+            masks: DEFAULT_MASKS
+                .iter()
+                .filter_map(|m| m.parse().ok())
+                .collect(),
+            class_balance: ClassBalance::Source,
         }
     }
 }
@@ -154,6 +282,7 @@ pub fn featurize_prepared(
     on_two_threads(&pairs, |(r, p)| Example {
         features: featurizer.features_in(&p.text, &p.signal_refs(), Some(&p.language)),
         labels: r.labels,
+        group: 0,
     })
 }
 
@@ -200,6 +329,7 @@ pub struct FeatureManifest {
     pub word_bigrams: bool,
     pub language_copies: bool,
     pub char_language_copies: bool,
+    pub signal_language_copies: bool,
     pub max_chars: u32,
     pub char_weight: f32,
     pub word_weight: f32,
@@ -216,9 +346,15 @@ pub struct TrainingManifest {
     pub rate_decay: f32,
     pub l2: f32,
     pub class_weight_power: f32,
+    /// Within which rows classes are balanced: `corpus`, `language` or `source`.
+    pub class_balance: &'static str,
     pub average_last: u32,
     pub target_precision: f64,
     pub min_support: usize,
+    /// `SOURCE:HEAD` labels left out of training.
+    pub masks: Vec<String>,
+    /// Sources that neither calibrate nor set thresholds (see `selected_sources`).
+    pub calibration_left_out: Vec<String>,
 }
 
 /// The small JSON file beside a model: where it came from and how good it is on dev.
@@ -226,6 +362,8 @@ pub struct TrainingManifest {
 pub struct Manifest {
     pub name: String,
     pub created: String,
+    /// The command that rebuilds this model from the same data.
+    pub command: String,
     pub data: Vec<DataFile>,
     pub features: FeatureManifest,
     pub training: TrainingManifest,
@@ -253,7 +391,7 @@ pub fn train_model(
     let featurizer = Featurizer::new(options.features)?;
     let total = corpus.train.len() + corpus.dev.len();
     progress(Stage::Features { done: 0, total });
-    let train_x = featurize(&corpus.train, &featurizer, prepare);
+    let mut train_x = featurize(&corpus.train, &featurizer, prepare);
     progress(Stage::Features {
         done: corpus.train.len(),
         total,
@@ -263,6 +401,19 @@ pub fn train_model(
     let dev_languages: Vec<String> = dev_prepared.into_iter().map(|p| p.language).collect();
     progress(Stage::Features { done: total, total });
 
+    let groups: Vec<&str> = corpus
+        .train
+        .iter()
+        .map(|r| options.class_balance.key(r))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for (e, r) in train_x.iter_mut().zip(&corpus.train) {
+        e.labels = training_labels(r, &options.masks);
+        e.group = groups
+            .binary_search(&options.class_balance.key(r))
+            .unwrap_or(0) as u32;
+    }
     let weights = train(&train_x, options.features, &options.train, |p| {
         progress(Stage::Training(p))
     })?;
@@ -271,16 +422,31 @@ pub fn train_model(
 
     let promotion = tune_promotion(&corpus.train, &train_x, options, &mut model, progress)?;
     progress(Stage::Evaluating);
-    calibrate(&mut model, &dev_x, &options.targets);
+    let selected = selected_sources(corpus.train.iter().chain(&corpus.dev));
+    let fit: Vec<Example> = dev_x
+        .iter()
+        .zip(&corpus.dev)
+        .map(|(e, r)| Example {
+            features: e.features.clone(),
+            labels: if selected.contains(&r.source) {
+                Labels::unknown()
+            } else {
+                r.labels
+            },
+            group: 0,
+        })
+        .collect();
+    calibrate(&mut model, &fit, &options.targets);
     let dev_sources: Vec<String> = corpus.dev.iter().map(|r| r.source.clone()).collect();
     calibrate_languages(
         &mut model,
-        &dev_x,
+        &fit,
         &dev_languages,
         &dev_sources,
         &options.targets,
     );
-    let report = evaluate(&model, &corpus.dev, &dev_x, &dev_languages);
+    drop(fit);
+    let report = evaluate(&model, &corpus.dev, &dev_x, &dev_languages, &selected);
 
     let bytes = model.to_bytes();
     let f = options.features;
@@ -288,6 +454,7 @@ pub fn train_model(
     let manifest = Manifest {
         name: options.name.clone(),
         created,
+        command: options.command.clone(),
         data: corpus.files.clone(),
         features: FeatureManifest {
             hash: "per code point h = (h ^ c) * K from a basis per family; language copies mix in a seed of the language; bucket = top bits of a multiplicative mix",
@@ -296,6 +463,7 @@ pub fn train_model(
             word_bigrams: f.word_bigrams,
             language_copies: f.language_copies,
             char_language_copies: f.char_language_copies,
+            signal_language_copies: f.signal_language_copies,
             max_chars: f.max_chars,
             char_weight: f.char_weight,
             word_weight: f.word_weight,
@@ -309,9 +477,12 @@ pub fn train_model(
             rate_decay: t.rate_decay,
             l2: t.l2,
             class_weight_power: t.class_weight_power,
+            class_balance: options.class_balance.as_str(),
             average_last: t.average_last,
             target_precision: options.targets.precision,
             min_support: options.targets.min_support,
+            masks: options.masks.iter().map(Mask::to_string).collect(),
+            calibration_left_out: selected.into_iter().collect(),
         },
         model_bytes: bytes.len(),
         nonzero_buckets: model.nonzero_buckets(),
@@ -376,6 +547,7 @@ fn tune_promotion(
                 Example {
                     features: e.features.clone(),
                     labels,
+                    group: e.group,
                 },
             ))
         })
@@ -494,6 +666,30 @@ pub fn utc_timestamp(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mask_leaves_out_one_head_of_one_source() {
+        let masks: Vec<Mask> = ["spans:offensive", "spans:personal_attack"]
+            .iter()
+            .map(|m| m.parse().expect("a mask"))
+            .collect();
+        let labels = Labels::unknown()
+            .with(Head::Offensive, true)
+            .with(Head::PersonalAttack, true)
+            .with(Head::Threat, false);
+        let masked = training_labels(&Record::of_source("spans", labels), &masks);
+        assert_eq!(masked.get(Head::Offensive), None);
+        assert_eq!(masked.get(Head::PersonalAttack), None);
+        assert_eq!(masked.get(Head::Threat), Some(false));
+        assert_eq!(
+            training_labels(&Record::of_source("olid", labels), &masks),
+            labels
+        );
+        assert_eq!(masks[0].to_string(), "spans:offensive");
+        for bad in ["spans", "spans:rude", ":threat"] {
+            assert!(bad.parse::<Mask>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn timestamps_follow_the_gregorian_calendar() {

@@ -1,7 +1,10 @@
-//! The committed model: it loads, and scores known cases in each language in the right
-//! direction. Figures themselves are in the manifest, not asserted here.
+//! The committed model: it loads, scores known cases in each language in the right
+//! direction, and its manifest says how to rebuild it and that its scores are calibrated.
+//! Figures themselves are in the manifest, not asserted here.
 
 use std::path::Path;
+
+use sha2::{Digest, Sha256};
 
 use tribune_learned::{Head, Model};
 use tribune_training::{engine_input, read_jsonl, read_model};
@@ -82,4 +85,63 @@ fn the_shipped_model_on_the_kurdish_fixture() {
         mean(&bad),
         mean(&good)
     );
+}
+
+fn manifest() -> Option<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/tribune-learned.json");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("skipped: models/tribune-learned.json is not built (run `tribune train`)");
+        return None;
+    };
+    Some(serde_json::from_slice(&bytes).expect("the manifest is JSON"))
+}
+
+#[test]
+fn the_shipped_manifest_names_its_command_and_every_data_file_it_read() {
+    let Some(m) = manifest() else { return };
+    let command = m["command"].as_str().expect("the command is recorded");
+    assert!(command.starts_with("tribune train"), "{command}");
+    let files = m["data"].as_array().expect("data files");
+    for f in files {
+        let name = f["name"].as_str().expect("a file name");
+        assert!(
+            command.contains(name.split('/').next().unwrap_or(name)),
+            "{name} not in {command}"
+        );
+        // The shared data beside the repository, when there, is the data the model was built on.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data")
+            .join(name);
+        let Ok(bytes) = std::fs::read(&path) else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true: no ../shared/data/{name}"
+            );
+            eprintln!("skipped the hash of {name}: no ../shared/data/{name}");
+            continue;
+        };
+        let sha: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            f["sha256"], sha,
+            "{name} changed since the model was trained"
+        );
+    }
+}
+
+#[test]
+fn the_shipped_scores_are_calibrated_in_every_language_with_labelled_dev_rows() {
+    let Some(m) = manifest() else { return };
+    let languages = m["dev"]["calibration"]
+        .as_object()
+        .expect("calibration per language");
+    for lang in ["ar", "en", "fa", "tr"] {
+        let heads = languages[lang].as_array().expect("heads");
+        for h in heads.iter().filter(|h| h["positives"].as_u64() > Some(0)) {
+            let ece = h["ece"].as_f64().expect("an ECE");
+            assert!(ece < 0.05, "{lang} {}: ECE {ece}", h["head"]);
+        }
+    }
 }

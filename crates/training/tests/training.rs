@@ -1,17 +1,38 @@
-//! Training end to end on a tiny fixture, and the corpus loader on the real corpus when present.
+//! Training end to end on tiny fixtures (one folder, and two folders shaped like the main
+//! corpus and its supplement), and the corpus loader on the real corpus when present.
 
 use std::path::{Path, PathBuf};
 
 use tribune_learned::{FeatureConfig, Head, Model, TrainConfig};
 use tribune_training::{
-    Corpus, NORMALISER, TrainOptions, engine_input, load_corpus, read_jsonl, train_model,
-    write_outputs,
+    ClassBalance, Corpus, NORMALISER, Outcome, TrainOptions, engine_input, load_corpora,
+    load_corpus, read_jsonl, selected_sources, train_model, write_outputs,
 };
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// A folder of the shared data beside the repository, or `None` with the reason printed; under
+/// `CI=true` a missing folder fails the test instead.
+fn shared(folder: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(folder);
+    if dir.join("train.jsonl").exists() {
+        return Some(dir);
+    }
+    let reason = format!(
+        "no {folder} at ../shared/data/{folder} (read-only data kept outside the repository)"
+    );
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true: {reason}"
+    );
+    eprintln!("skipped: {reason}");
+    None
 }
 
 fn options() -> TrainOptions {
@@ -96,15 +117,116 @@ fn a_missing_corpus_is_an_error_naming_the_file() {
     assert!(err.to_string().contains("train.jsonl"), "{err}");
 }
 
+fn train_two_folders(options: &TrainOptions) -> Outcome {
+    let corpus = load_corpora(&[fixture("two-folders/tweets"), fixture("two-folders/extra")])
+        .expect("fixtures parse");
+    train_model(
+        &corpus,
+        options,
+        &engine_input,
+        NORMALISER,
+        "2026-12-01T00:00:00Z".to_owned(),
+        &mut |_| {},
+    )
+    .expect("trains")
+}
+
+fn score(outcome: &Outcome, text: &str, lang: &str, head: Head) -> f32 {
+    let p = engine_input(text, Some(lang));
+    outcome
+        .model
+        .score_in(&p.text, &p.signal_refs(), Some(&p.language))
+        .get(head)
+}
+
+#[test]
+fn training_on_two_folders_learns_the_fine_labels_of_the_second_and_reports_each_source() {
+    let options = TrainOptions {
+        class_balance: ClassBalance::Source,
+        masks: vec!["toxic_en:offensive".parse().expect("a mask")],
+        ..options()
+    };
+    let outcome = train_two_folders(&options);
+    let names: Vec<&str> = outcome
+        .manifest
+        .data
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "tweets/train.jsonl",
+            "tweets/dev.jsonl",
+            "extra/train.jsonl",
+            "extra/dev.jsonl"
+        ]
+    );
+    // Turkish fine labels exist only in the second folder.
+    let insult = score(&outcome, "salak herif sus", "tr", Head::PersonalAttack);
+    let clean = score(&outcome, "yeni park çok güzel", "tr", Head::PersonalAttack);
+    assert!(insult > clean, "{insult} <= {clean}");
+    let sexist = score(
+        &outcome,
+        "kadınlar oy kullanamaz",
+        "tr",
+        Head::IdentityAbuse,
+    );
+    let news = score(&outcome, "seçim sonuçları yarın", "tr", Head::IdentityAbuse);
+    assert!(sexist > news, "{sexist} <= {news}");
+    let threat = score(&outcome, "i will hurt you", "en", Head::Threat);
+    let thanks = score(&outcome, "thank you for the article", "en", Head::Threat);
+    assert!(threat > thanks, "{threat} <= {thanks}");
+
+    // The all-toxic source is reported, but neither calibrates nor counts in calibration.
+    let report = &outcome.report;
+    assert!(
+        report.by_source["forum_tr"]
+            .heads
+            .iter()
+            .any(|h| h.head == "personal_attack")
+    );
+    assert!(report.by_source.contains_key("toxic_en"));
+    assert_eq!(report.calibration_left_out, ["toxic_en"]);
+    let training = &outcome.manifest.training;
+    assert_eq!(training.calibration_left_out, ["toxic_en"]);
+    assert_eq!(training.masks, ["toxic_en:offensive"]);
+    assert_eq!(training.class_balance, "source");
+    let en_offensive = report.calibration["en"]
+        .iter()
+        .find(|c| c.head == "offensive")
+        .expect("English offensive is calibrated");
+    // Only the first folder's English rows: 6 offensive, 6 clean.
+    assert_eq!((en_offensive.rows, en_offensive.positives), (12, 6));
+    assert!((0.0..=1.0).contains(&en_offensive.ece));
+}
+
+#[test]
+fn the_same_data_and_settings_rebuild_the_same_model_bytes() {
+    let options = TrainOptions {
+        command: "tribune train --data a --data b".to_owned(),
+        ..options()
+    };
+    let a = train_two_folders(&options);
+    let b = train_two_folders(&options);
+    assert_eq!(a.model.to_bytes(), b.model.to_bytes());
+    assert_eq!(a.manifest.command, "tribune train --data a --data b");
+    let other_seed = TrainOptions {
+        train: TrainConfig {
+            seed: 7,
+            ..options.train
+        },
+        ..options
+    };
+    assert_ne!(
+        train_two_folders(&other_seed).model.to_bytes(),
+        a.model.to_bytes()
+    );
+}
+
 #[test]
 fn the_shared_corpus_loads_when_present() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/corpus");
-    if !dir.join("train.jsonl").exists() {
-        eprintln!(
-            "skipped: no corpus at ../../../shared/data/corpus (read-only data kept outside the repository)"
-        );
-        return;
-    }
+    let Some(dir) = shared("corpus") else { return };
     let corpus: Corpus = load_corpus(&dir).expect("corpus parses");
     assert!(corpus.train.len() > 1000 && corpus.dev.len() > 1000);
     assert!(corpus.files.iter().all(|f| f.sha256.len() == 64));
@@ -115,4 +237,28 @@ fn the_shared_corpus_loads_when_present() {
             .iter()
             .all(|r| r.labels.get(Head::Promotion).is_none())
     );
+}
+
+#[test]
+fn the_shared_corpora_load_together_and_only_toxicspans_is_a_selected_sample() {
+    let (Some(main), Some(extra)) = (shared("corpus"), shared("corpus-extra")) else {
+        return;
+    };
+    let corpus = load_corpora(&[main, extra]).expect("both folders parse");
+    // The supplement's span file is not a training file.
+    assert_eq!(corpus.files.len(), 4);
+    assert!(corpus.files.iter().all(|f| !f.name.contains("spans")));
+    let sources: std::collections::BTreeSet<&str> =
+        corpus.train.iter().map(|r| r.source.as_str()).collect();
+    for s in [
+        "olid",
+        "offenseval_tr",
+        "teknofest_tr",
+        "osact2022_ar",
+        "toxicspans_en",
+    ] {
+        assert!(sources.contains(s), "{s} missing");
+    }
+    let selected = selected_sources(corpus.train.iter().chain(&corpus.dev));
+    assert_eq!(selected.into_iter().collect::<Vec<_>>(), ["toxicspans_en"]);
 }

@@ -172,20 +172,46 @@ pub fn parse_suite(file: &str, lang: &str, text: &str) -> Result<Vec<FunctionalC
     Ok(cases)
 }
 
-/// Right and total per (language, function).
+/// Right and total per (language, function), and what the engine decided alone per language.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FunctionalReport {
     pub cells: BTreeMap<(String, &'static str), (usize, usize)>,
+    pub alone: BTreeMap<String, Alone>,
+}
+
+/// The decisions the engine took without a human in one language, and the wrong ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Alone {
+    pub approved: usize,
+    /// Approved, where the case may not be approved: harm published.
+    pub harm_approved: usize,
+    pub rejected: usize,
+    /// Rejected where the case may be approved, or for a guideline it did not break.
+    pub wrongly_rejected: usize,
 }
 
 impl FunctionalReport {
-    pub fn add(&mut self, case: &FunctionalCase, right: bool) {
+    pub fn add(&mut self, case: &FunctionalCase, verdict: &Verdict) -> bool {
+        let right = case.judge(verdict);
         let cell = self
             .cells
             .entry((case.lang.clone(), case.function))
             .or_default();
         cell.0 += usize::from(right);
         cell.1 += 1;
+        let alone = self.alone.entry(case.lang.clone()).or_default();
+        match verdict.decision {
+            Decision::Approve => {
+                alone.approved += 1;
+                alone.harm_approved += usize::from(!case.decisions.contains(&Decision::Approve));
+            }
+            Decision::Reject => {
+                alone.rejected += 1;
+                alone.wrongly_rejected += usize::from(!right);
+            }
+            Decision::Review => {}
+        }
+        right
     }
 
     /// (right, total) over the cells that match the language and function, where given.
@@ -272,13 +298,30 @@ mod tests {
              scunthorpe | approve | - | c\n",
         )
         .expect("valid");
+        let verdict = |decision, category| Verdict {
+            decision,
+            category,
+            scores: BTreeMap::new(),
+            evidence: Vec::new(),
+            reasons: Vec::new(),
+            language: "tr".into(),
+            engine_version: String::new(),
+        };
         let mut r = FunctionalReport::default();
-        for (c, right) in cases.iter().zip([true, false, true]) {
-            r.add(c, right);
+        let got = [
+            verdict(Decision::Reject, Some(Category::IdentityAbuse)),
+            verdict(Decision::Approve, None),
+            verdict(Decision::Reject, Some(Category::Profanity)),
+        ];
+        for (c, v) in cases.iter().zip(&got) {
+            r.add(c, v);
         }
         assert_eq!(r.count(Some("tr"), Some("slur")), (1, 2));
-        assert_eq!(r.count(None, None), (2, 3));
+        assert_eq!(r.count(None, None), (1, 3));
         assert_eq!(r.languages(), ["tr"]);
-        assert!((r.accuracy(Some("tr"), None) - 2.0 / 3.0).abs() < 1e-9);
+        assert!((r.accuracy(Some("tr"), None) - 1.0 / 3.0).abs() < 1e-9);
+        let alone = r.alone["tr"];
+        assert_eq!((alone.approved, alone.harm_approved), (1, 1));
+        assert_eq!((alone.rejected, alone.wrongly_rejected), (2, 1));
     }
 }

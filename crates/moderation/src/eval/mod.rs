@@ -126,10 +126,38 @@ fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// Per (label, language) counts over records with `labels`. Language `all` sums the others.
+/// Per (label, language) counts over records with `labels`, and the engine's score for the
+/// label with the truth (for calibration). Language `all` sums the others.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LabelReport {
     pub counts: BTreeMap<(String, String), Counts>,
+    pub scored: BTreeMap<(String, String), Vec<(f32, bool)>>,
+}
+
+/// Expected calibration error of scores against the truth over `bins` equal-width bins: the
+/// mean gap between a bin's mean score and its share of positives, weighted by its size (0 is
+/// perfectly calibrated; `None` without scores).
+pub fn calibration_error(scored: &[(f32, bool)], bins: usize) -> Option<f64> {
+    if scored.is_empty() || bins == 0 {
+        return None;
+    }
+    let mut sums = vec![(0usize, 0f64, 0usize); bins];
+    for &(score, truth) in scored {
+        let b = ((score.clamp(0.0, 1.0) * bins as f32) as usize).min(bins - 1);
+        sums[b].0 += 1;
+        sums[b].1 += f64::from(score);
+        sums[b].2 += usize::from(truth);
+    }
+    let n = scored.len() as f64;
+    Some(
+        sums.iter()
+            .filter(|b| b.0 > 0)
+            .map(|&(count, total, positives)| {
+                let c = count as f64;
+                (c / n) * (total / c - positives as f64 / c).abs()
+            })
+            .sum(),
+    )
 }
 
 /// Whether the verdict flags `category` (score at or above its review threshold).
@@ -148,19 +176,28 @@ impl LabelReport {
         verdict: &Verdict,
         policy: &Policy,
     ) {
+        let score = |c: Category| verdict.scores.get(&c).copied().unwrap_or(0.0);
         for (label, &value) in labels {
-            let predicted = if label == "offensive" {
-                ABUSE.iter().any(|&c| flags(verdict, c, policy))
+            let (predicted, score) = if label == "offensive" {
+                (
+                    ABUSE.iter().any(|&c| flags(verdict, c, policy)),
+                    ABUSE.iter().map(|&c| score(c)).fold(0.0, f32::max),
+                )
             } else if let Ok(c) = label.parse::<Category>() {
-                flags(verdict, c, policy)
+                (flags(verdict, c, policy), score(c))
             } else {
                 continue;
             };
             for l in [lang, "all"] {
+                let key = (label.clone(), l.to_owned());
                 self.counts
-                    .entry((label.clone(), l.to_owned()))
+                    .entry(key.clone())
                     .or_default()
                     .add(value != 0, predicted);
+                self.scored
+                    .entry(key)
+                    .or_default()
+                    .push((score, value != 0));
             }
         }
     }
@@ -186,6 +223,15 @@ mod tests {
         assert_eq!(r.decided_alone, 3);
         assert_eq!(r.unexpected, ["a", "b"]);
         assert!((r.decided_share() - 0.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn calibration_error_is_zero_when_scores_match_the_share_of_positives() {
+        let calibrated = [(0.25, true), (0.25, false), (0.25, false), (0.25, false)];
+        assert!(calibration_error(&calibrated, 10).is_some_and(|e| e.abs() < 1e-6));
+        let overconfident = [(0.95, false), (0.95, false)];
+        assert!(calibration_error(&overconfident, 10).is_some_and(|e| (e - 0.95).abs() < 1e-6));
+        assert_eq!(calibration_error(&[], 10), None);
     }
 
     #[test]
