@@ -31,7 +31,8 @@ pg_cluster_start() {
     fi
     "${run[@]}" "$bin/initdb" -D "$PG_CLUSTER_DIR/data" -A trust -U postgres --no-sync >/dev/null
     local pg_ctl="${run[*]} $bin/pg_ctl -w -D $PG_CLUSTER_DIR/data"
-    local options="-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
+    # fsync is off for tests (speed); load figures set PG_CLUSTER_FSYNC=on to pay for durability.
+    local options="-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=${PG_CLUSTER_FSYNC:-off} -c max_connections=400"
     # The commands that stop and start this cluster again, for the failover test.
     export TRIBUNE_TEST_PG_STOP="$pg_ctl -m fast stop"
     export TRIBUNE_TEST_PG_START="$pg_ctl -l $PG_CLUSTER_DIR/log -o '$options' start"

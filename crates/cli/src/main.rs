@@ -14,6 +14,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use ipnet::IpNet;
 use tribune_server::{App, ServerConfig, parse_article_text, slugify};
 use tribune_store::{NewArticle, Role, Store, StoreError};
 
@@ -124,9 +125,40 @@ struct ServeArgs {
     /// Comments one address may submit per minute.
     #[arg(long, default_value_t = 10)]
     comments_per_minute: u32,
+    /// Log-in attempts one address may make per minute.
+    #[arg(long, default_value_t = 10)]
+    logins_per_minute: u32,
+    /// Failed log-ins on one account per 15 minutes before it accepts log-ins only from
+    /// browsers that have logged in to it before.
+    #[arg(long, default_value_t = 10)]
+    login_failures_per_account: u32,
+    /// A proxy or load balancer (address or CIDR, repeatable) whose X-Forwarded-For names the
+    /// client; from any other peer the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_net)]
+    trusted_proxies: Vec<IpNet>,
+    /// Also serve GET /metrics (Prometheus text format) without authentication on this
+    /// address, for a scraper on a private network; on the main address it needs an admin.
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
+    /// Requests handled at once; beyond that the server answers 503 with Retry-After at once.
+    #[arg(long, default_value_t = 256)]
+    max_concurrent_requests: usize,
+    /// Seconds a client may take to send a request's headers (and an idle connection stays).
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a client may take to send a request's body, and a request to be answered.
+    #[arg(long, default_value_t = 20)]
+    request_timeout: u64,
     /// Send cookies without the Secure flag (only for plain-HTTP hosts other than localhost).
     #[arg(long)]
     insecure_cookies: bool,
+}
+
+/// A trusted proxy: a network in CIDR notation, or one address.
+fn parse_net(s: &str) -> Result<IpNet, String> {
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an address nor a network like 10.0.0.0/8"))
 }
 
 #[derive(Subcommand)]
@@ -207,6 +239,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
@@ -234,19 +267,74 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = ServerConfig {
         max_comment_chars: args.max_comment_chars,
         comments_per_minute: args.comments_per_minute,
+        logins_per_minute: args.logins_per_minute,
+        login_failures_per_account: args.login_failures_per_account,
         secure_cookies: !args.insecure_cookies,
+        trusted_proxies: args.trusted_proxies.clone(),
+        max_concurrent_requests: args.max_concurrent_requests,
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         ..ServerConfig::default()
     };
     let app = App::new(store, config, policy.as_deref()).with_context(|| match &args.policy {
         Some(path) => format!("invalid policy file {}", path.display()),
         None => "invalid default policy".to_owned(),
     })?;
+    let app = Arc::new(app);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let stop = stop_signal();
+    if let Some(addr) = args.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+        println!("Metrics at http://{}/metrics", metrics.local_addr()?);
+        let (app, stop) = (app.clone(), stop.clone());
+        tokio::spawn(async move {
+            if let Err(error) = tribune_server::serve_metrics(metrics, app, stopped(stop)).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     println!("Tribune is listening on http://{}", listener.local_addr()?);
-    tribune_server::serve(listener, Arc::new(app)).await?;
+    tribune_server::serve_until(listener, app, stopped(stop)).await?;
     Ok(())
+}
+
+/// Becomes true on Ctrl-C or SIGTERM; if no handler can be installed, never.
+fn stop_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let interrupt = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            result = interrupt => {
+                if result.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+            () = terminate => {}
+        }
+        let _ = stop.send(true);
+        // Keep the sender alive so the receivers never see it dropped.
+        std::future::pending::<()>().await;
+    });
+    stopped
+}
+
+async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
 }
 
 async fn add_user(data: &DataArgs, name: &str, role: Role) -> anyhow::Result<()> {

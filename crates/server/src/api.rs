@@ -1,10 +1,9 @@
 //! The JSON API under `/api/v1`: the contract other clients rely on.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -15,10 +14,12 @@ use serde_json::{Value, json};
 use tribune_store::{CommentRecord, QueueItem};
 
 use crate::App;
-use crate::app::CommentInput;
 use crate::auth::{Admin, Moderator, session_token};
+use crate::client::ClientAddr;
 use crate::error::ApiError;
-use crate::security::{SESSION_COOKIE, set_cookie};
+use crate::login::DEVICE_DAYS;
+use crate::security::{DEVICE_COOKIE, SESSION_COOKIE, cookie, set_cookie};
+use crate::submit::CommentInput;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -139,7 +140,7 @@ async fn article_comments(
 
 async fn submit_comment(
     State(app): State<Arc<App>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<CommentInput>,
@@ -154,7 +155,7 @@ async fn submit_comment(
         None => None,
     };
     let submitted = app
-        .submit_comment(&slug, input, idempotency_key, client.ip())
+        .submit_comment(&slug, input, idempotency_key, client)
         .await?;
     let c = &submitted.comment;
     let replayed = if submitted.replayed { "true" } else { "false" };
@@ -166,7 +167,8 @@ async fn submit_comment(
             "status": c.status,
             "category": c.category,
             "token": submitted.token,
-            "status_url": format!("/comments/{}?token={}", c.id, submitted.token),
+            // The token rides in the fragment, which browsers never send on (see pages/status.rs).
+            "status_url": format!("/comments/{}#token={}", c.id, submitted.token),
         })),
     )
         .into_response())
@@ -221,11 +223,18 @@ struct Credentials {
 
 async fn login(
     State(app): State<Arc<App>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> ApiResult<Response> {
-    let Some((token, session)) = app
-        .login(&credentials.username, &credentials.password, client.ip())
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let Some(logged_in) = app
+        .login(
+            &credentials.username,
+            &credentials.password,
+            client,
+            device.as_deref(),
+        )
         .await?
     else {
         return Err(ApiError::new(
@@ -235,15 +244,35 @@ async fn login(
         ));
     };
     let max_age = app.config.session_hours * 3600;
-    let cookie = set_cookie(SESSION_COOKIE, &token, max_age, app.config.secure_cookies);
+    let session = &logged_in.session;
     let body = json!({
-        "token": token,
+        "token": logged_in.token,
         "csrf_token": session.csrf_token,
         "username": session.user.username,
         "role": session.user.role,
         "expires_at": session.expires_at,
     });
-    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+    let mut response = Json(body).into_response();
+    let mut cookies = vec![set_cookie(
+        SESSION_COOKIE,
+        &logged_in.token,
+        max_age,
+        app.config.secure_cookies,
+    )];
+    if let Some(device) = &logged_in.device_token {
+        cookies.push(set_cookie(
+            DEVICE_COOKIE,
+            device,
+            DEVICE_DAYS * 86_400,
+            app.config.secure_cookies,
+        ));
+    }
+    for cookie in cookies {
+        if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
 }
 
 async fn logout(
@@ -312,7 +341,9 @@ async fn claim(
     Moderator(session): Moderator,
     ApiJson(input): ApiJson<ClaimInput>,
 ) -> ApiResult<Json<Value>> {
-    let minutes = input.minutes.unwrap_or(crate::app::CLAIM_MINUTES_DEFAULT);
+    let minutes = input
+        .minutes
+        .unwrap_or(crate::moderation::CLAIM_MINUTES_DEFAULT);
     let items = app
         .claim(&session.user, input.limit.unwrap_or(10), minutes)
         .await?;
@@ -361,11 +392,7 @@ async fn history(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    let decisions = app
-        .store
-        .decisions(id)
-        .await
-        .map_err(crate::ServerError::from)?;
+    let decisions = app.history(id).await?;
     let decisions: Vec<Value> = decisions
         .iter()
         .map(|d| {

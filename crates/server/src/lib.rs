@@ -21,21 +21,30 @@
 mod api;
 mod app;
 mod auth;
+mod client;
 pub mod demo;
 mod error;
+mod input;
+mod login;
+mod metrics;
+mod moderation;
 mod pages;
+mod passwords;
 mod security;
+mod serve;
+mod submit;
 mod text;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::response::Response;
 
 pub use app::{App, ServerConfig, create_user};
+pub use client::client_address;
+pub use serve::{MAX_BODY_BYTES, serve, serve_metrics, serve_until, service};
+pub use submit::{CommentInput, MAX_STORED_VERDICT_BYTES, Submitted};
 pub use text::{ImportedArticle, parse_article_text, slugify};
 
 /// What went wrong inside the server.
@@ -43,14 +52,30 @@ pub use text::{ImportedArticle, parse_article_text, slugify};
 pub enum ServerError {
     #[error("{message}")]
     Input { code: &'static str, message: String },
+    /// One named field of the input is unacceptable.
+    #[error("{field}: {message}")]
+    Field {
+        field: &'static str,
+        code: &'static str,
+        message: String,
+    },
     #[error("{message}")]
     NotFound { code: &'static str, message: String },
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    #[error("too many requests")]
-    RateLimited,
+    /// Well-formed but refused as it stands (an idempotency key reused for another comment).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Too many failed log-ins on this account lately from browsers it does not know.
+    #[error("log-ins to this account are held back for {retry_after_secs} s")]
+    LoginThrottled { retry_after_secs: u64 },
+    /// The server is at its limit for this kind of work right now; retrying shortly is fine.
+    #[error("the server is busy")]
+    Busy,
     #[error("storage: {0}")]
     Store(#[from] tribune_store::StoreError),
     #[error("moderation policy: {0}")]
@@ -59,6 +84,8 @@ pub enum ServerError {
     PasswordHash(String),
     #[error("the operating system's random source failed: {0}")]
     Random(String),
+    #[error("a blocking task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
     #[error("rendering a page failed: {0}")]
     Template(#[from] askama::Error),
     #[error("serialising JSON failed: {0}")]
@@ -75,49 +102,53 @@ impl ServerError {
         }
     }
 
+    pub(crate) fn field(
+        field: &'static str,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> ServerError {
+        ServerError::Field {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn not_found(code: &'static str, message: impl Into<String>) -> ServerError {
         ServerError::NotFound {
             code,
             message: message.into(),
         }
     }
+
+    /// A refusal from the store's rate counter, with the wait it announced.
+    pub(crate) fn rate_limited(retry_after_ms: i64) -> ServerError {
+        ServerError::RateLimited {
+            retry_after_secs: seconds_from_millis(retry_after_ms),
+        }
+    }
 }
 
-/// Every route of Tribune, with its size limit and security headers.
+/// Whole seconds, rounded up, at least one: what a `Retry-After` header carries.
+pub(crate) fn seconds_from_millis(millis: i64) -> u64 {
+    u64::try_from(millis.max(1)).unwrap_or(1).div_ceil(1000)
+}
+
+/// Every route of Tribune, with its size limit and metrics. [`service`] wraps it in the
+/// layers that guard the whole server (security headers, timeouts, load shedding, the request
+/// log); `serve` serves that.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-            ),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .route("/metrics", axum::routing::get(admin_metrics))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app)
 }
 
-/// Serves Tribune on `listener` until the process is stopped (Ctrl-C).
-pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> Result<(), ServerError> {
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        // If the signal handler cannot be installed, serve until killed instead.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    })
-    .await?;
-    Ok(())
+/// `/metrics` on the main address, for admins (`--metrics-listen` serves it openly on an
+/// address of its own).
+async fn admin_metrics(State(app): State<Arc<App>>, _admin: auth::Admin) -> Response {
+    serve::metrics_response(&app).await
 }

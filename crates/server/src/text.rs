@@ -30,6 +30,19 @@ const COMMENT_SECTION_HEADINGS: [&str; 6] = [
 /// blank lines (or, in files without any blank line, one paragraph per line). Exact repeated
 /// paragraphs are collapsed and a trailing comment section copied from a website is dropped.
 pub fn parse_article_text(text: &str) -> Result<ImportedArticle, String> {
+    if let Some((number, line)) = text.lines().enumerate().find(|(_, line)| {
+        line.chars()
+            .any(|c| c.is_control() && c != '\t' && c != '\r')
+    }) {
+        let c = line
+            .chars()
+            .find(|c| c.is_control() && *c != '\t' && *c != '\r')
+            .map_or(0, u32::from);
+        return Err(format!(
+            "line {} contains the control character U+{c:04X}; a text file holds none",
+            number + 1
+        ));
+    }
     let text = text
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
@@ -148,6 +161,17 @@ mod tests {
         assert_eq!(article.paragraphs, vec!["One.", "Two."]);
         assert_eq!(article.dropped.len(), 2);
         assert!(article.dropped[1].contains("comment section"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_line() {
+        let error = parse_article_text("Title\n\nA paragraph with a \0 in it.\n")
+            .expect_err("a NUL is no text");
+        assert!(
+            error.contains("line 3") && error.contains("U+0000"),
+            "{error}"
+        );
+        assert!(parse_article_text("Title\r\n\r\nTabs\tand CRLF are fine.\r\n").is_ok());
     }
 
     #[test]

@@ -3,33 +3,9 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestServer};
+use common::{ADMIN_PASSWORD, TestServer, cookie_set, csrf_field};
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, SET_COOKIE};
-
-/// The value of a `name="csrf"` hidden field in a page.
-fn csrf_field(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("the page has a CSRF field") + marker.len();
-    html[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The `name=value` of a cookie a response sets.
-fn set_cookie(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .expect("cookie set")
-        .to_owned()
-}
+use reqwest::header::LOCATION;
 
 /// Whether a page shows `<script>` as text (escaped either way) rather than as markup.
 fn shows_escaped_script(html: &str) -> bool {
@@ -68,7 +44,7 @@ async fn the_front_page_and_article_pages_show_the_demo_content() {
 async fn a_reader_posts_with_the_form_and_a_moderator_approves_in_the_console() {
     let server = TestServer::start().await;
     let page = server.get("/articles/cycle-lanes").await;
-    let csrf_cookie = set_cookie(&page, "tribune_csrf");
+    let csrf_cookie = cookie_set(&page, "tribune_csrf").expect("cookie set");
     let csrf = csrf_field(&page.text().await.expect("html"));
     let body = "Keep the delivery bays open <script>alert('x')</script> please";
 
@@ -91,7 +67,28 @@ async fn a_reader_posts_with_the_form_and_a_moderator_approves_in_the_console() 
         .to_str()
         .expect("location")
         .to_owned();
-    let status_page = server.get(&status_path).await.text().await.expect("html");
+    // The status token travels in a cookie for this comment's page, never in the address.
+    assert!(!status_path.contains("token"), "{status_path}");
+    let status_cookie = cookie_set(
+        &posted,
+        &format!(
+            "tribune_comment_{}",
+            status_path.trim_start_matches("/comments/")
+        ),
+    )
+    .expect("cookie set");
+    let status_of = |path: String| {
+        let request = server
+            .client
+            .get(server.url(&path))
+            .header("cookie", &status_cookie);
+        async move { request.send().await.expect("GET") }
+    };
+    let status_page = status_of(status_path.clone())
+        .await
+        .text()
+        .await
+        .expect("html");
     assert!(status_page.contains("awaits moderation"), "{status_page}");
     assert!(
         !status_page.contains("<script>alert"),
@@ -100,7 +97,7 @@ async fn a_reader_posts_with_the_form_and_a_moderator_approves_in_the_console() 
 
     // The moderator logs in with the form and sees the comment beside its article.
     let login_page = server.get("/login").await;
-    let login_cookie = set_cookie(&login_page, "tribune_csrf");
+    let login_cookie = cookie_set(&login_page, "tribune_csrf").expect("cookie set");
     let login_csrf = csrf_field(&login_page.text().await.expect("html"));
     let logged_in = server
         .client
@@ -115,7 +112,7 @@ async fn a_reader_posts_with_the_form_and_a_moderator_approves_in_the_console() 
         .await
         .expect("POST");
     assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
-    let session = set_cookie(&logged_in, "tribune_session");
+    let session = cookie_set(&logged_in, "tribune_session").expect("cookie set");
     let queue = server
         .client
         .get(server.url("/moderation"))
@@ -169,7 +166,11 @@ async fn a_reader_posts_with_the_form_and_a_moderator_approves_in_the_console() 
         .expect("html");
     assert!(article.contains("Keep the delivery bays open"), "{article}");
     assert!(shows_escaped_script(&article) && !article.contains("<script>alert"));
-    let status_page = server.get(&status_path).await.text().await.expect("html");
+    let status_page = status_of(status_path.clone())
+        .await
+        .text()
+        .await
+        .expect("html");
     assert!(status_page.contains("was approved"));
 }
 
@@ -196,7 +197,7 @@ async fn a_form_post_without_its_csrf_token_is_refused_and_stores_nothing() {
 async fn a_form_with_bad_input_is_shown_again_with_the_error_and_the_text_kept() {
     let server = TestServer::start().await;
     let page = server.get("/articles/cycle-lanes").await;
-    let cookie = set_cookie(&page, "tribune_csrf");
+    let cookie = cookie_set(&page, "tribune_csrf").expect("cookie set");
     let csrf = csrf_field(&page.text().await.expect("html"));
     let response = server
         .client

@@ -2,10 +2,13 @@
 //! settings.
 //!
 //! What it guarantees, whatever calls it:
-//! - a comment's text is written once and never changed: there is no update method, and the
-//!   schema itself refuses `UPDATE` on comments;
-//! - every decision is an appended row, never changed or removed; a comment's status is its
-//!   latest decision.
+//! - a comment's text is written once and never changed or removed: there is no update or
+//!   delete method, and the schema itself refuses `UPDATE`, `DELETE`, `REPLACE` and `TRUNCATE`
+//!   on comments;
+//! - every decision is an appended row, never changed or removed (the same statements are
+//!   refused); a comment's status is its latest decision;
+//! - every write is one transaction, durable once the call returns (one writer per node
+//!   commits concurrent writes together; on SQLite in WAL mode with `synchronous = FULL`).
 //!
 //! It knows nothing of HTTP or of the moderation engine: verdicts arrive as JSON text.
 //! One code path serves every backend through sqlx's `Any` driver (plain integers, floats and
@@ -24,13 +27,14 @@ mod model;
 mod store;
 #[doc(hidden)]
 pub mod testing;
+mod writer;
 
 pub use copy::TableCount;
 pub use model::{
     Actor, Article, CommentRecord, DecisionKind, DecisionRecord, Inserted, NewArticle, NewComment,
     NewDecision, QueueItem, Role, Session, Status, User,
 };
-pub use store::{Store, now_millis};
+pub use store::{Counted, PendingStats, PoolStats, RateLimit, Store, now_millis};
 
 /// The database behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,8 +72,30 @@ pub enum StoreError {
     DuplicateUser(String),
     #[error("comment {0} does not exist")]
     UnknownComment(i64),
+    #[error("comment {id} is claimed by {holder} until {until} (Unix ms)")]
+    ClaimedByOther { id: i64, holder: String, until: i64 },
+    #[error("that idempotency key was already used for a different comment")]
+    IdempotencyKeyReused,
+    #[error("too many requests; retry in {retry_after_ms} ms")]
+    RateLimited { retry_after_ms: i64 },
+    /// A group commit failed as a whole: nothing of the write was stored; retrying is safe.
+    #[error("the write was not stored: {0}")]
+    BatchFailed(String),
+    #[error("the database writer has stopped")]
+    WriterStopped,
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+}
+
+impl StoreError {
+    /// The write or read did not happen for a reason that passes (the database restarting, a
+    /// failed commit): answering "retry shortly" is right.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unavailable(_) | StoreError::BatchFailed(_) | StoreError::WriterStopped
+        )
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -80,11 +106,12 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed => true,
-            // PostgreSQL's "operator intervention" (57P: shutting down, starting up) and
-            // "connection exception" (08) classes.
-            sqlx::Error::Database(db) => db
-                .code()
-                .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+            // PostgreSQL's "operator intervention" (57P: shutting down, starting up),
+            // "connection exception" (08) and "transaction rollback" (40: a deadlock between
+            // nodes' writers, a serialization failure) classes: retrying is right.
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                code.starts_with("57P") || code.starts_with("08") || code.starts_with("40")
+            }),
             _ => false,
         };
         if unavailable {

@@ -396,3 +396,343 @@ async fn copy_into_moves_every_row_and_keeps_ids() {
         "{again:?}"
     );
 }
+
+/// Each statement that would change or remove a stored comment or decision, on this backend.
+fn tampering_statements(store: &Store, comment: i64, article: i64, decision: i64) -> Vec<String> {
+    let mut statements = vec![
+        format!("DELETE FROM comments WHERE id = {comment}"),
+        "DELETE FROM comments".to_owned(),
+        format!(
+            "INSERT INTO comments (id, article_id, author_name, body, created_at) \
+             VALUES ({comment}, {article}, 'Mallory', 'rewritten', 0) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body"
+        ),
+        format!(
+            "INSERT INTO decisions (id, comment_id, decision, actor_kind, actor, created_at) \
+             VALUES ({decision}, {comment}, 'approve', 'user', 'mallory', 0) \
+             ON CONFLICT (id) DO UPDATE SET decision = excluded.decision"
+        ),
+        format!("DELETE FROM decisions WHERE id = {decision}"),
+    ];
+    match store.backend() {
+        tribune_store::Backend::Sqlite => statements.extend([
+            format!(
+                "INSERT OR REPLACE INTO comments (id, article_id, author_name, body, created_at) \
+                 VALUES ({comment}, {article}, 'Mallory', 'rewritten', 0)"
+            ),
+            format!(
+                "REPLACE INTO comments (id, article_id, author_name, body, created_at) \
+                 VALUES ({comment}, {article}, 'Mallory', 'rewritten', 0)"
+            ),
+            // Replacing through the other unique column removes the row that holds the key.
+            format!(
+                "INSERT OR REPLACE INTO comments (article_id, author_name, body, \
+                 idempotency_key, created_at) VALUES ({article}, 'Mallory', 'rewritten', 'kept', 0)"
+            ),
+            "UPDATE OR REPLACE comments SET body = 'rewritten'".to_owned(),
+            format!(
+                "INSERT OR REPLACE INTO decisions (id, comment_id, decision, actor_kind, actor, \
+                 created_at) VALUES ({decision}, {comment}, 'approve', 'user', 'mallory', 0)"
+            ),
+            format!(
+                "REPLACE INTO decisions (id, comment_id, decision, actor_kind, actor, \
+                 created_at) VALUES ({decision}, {comment}, 'approve', 'user', 'mallory', 0)"
+            ),
+        ]),
+        tribune_store::Backend::Postgres => statements.extend([
+            "TRUNCATE decisions".to_owned(),
+            "TRUNCATE comments CASCADE".to_owned(),
+            "TRUNCATE comments, decisions, comment_tokens, claims".to_owned(),
+        ]),
+    }
+    statements
+}
+
+#[tokio::test]
+async fn the_schema_refuses_replacing_deleting_and_truncating_comments_and_decisions() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let keyed = store
+        .insert_comment(&new_comment(article_id, "kept text", Some("kept")), None)
+        .await
+        .expect("comment with a key")
+        .comment
+        .id;
+    let decision = store
+        .record_decision(keyed, &decision(DecisionKind::Reject, Some("threat")), true)
+        .await
+        .expect("decide")
+        .id;
+    let before = store.table_counts().await.expect("counts");
+    for sql in tampering_statements(&store, keyed, article_id, decision) {
+        let error = store
+            .execute_raw(&sql)
+            .await
+            .expect_err(&format!("the schema must refuse: {sql}"))
+            .to_string();
+        assert!(
+            error.contains("immutable") || error.contains("append-only"),
+            "{sql}: refused for the wrong reason: {error}"
+        );
+    }
+    assert_eq!(store.table_counts().await.expect("counts"), before);
+    let comment = store.comment(keyed).await.expect("read").expect("exists");
+    assert_eq!(comment.body, "kept text");
+    assert_eq!(comment.author_name, "Reader");
+    let history = store.decisions(keyed).await.expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].category.as_deref(), Some("threat"));
+    assert_eq!(
+        store
+            .comment(first)
+            .await
+            .expect("read")
+            .expect("exists")
+            .body,
+        "original text"
+    );
+}
+
+#[tokio::test]
+async fn a_submission_and_its_rate_count_are_one_transaction() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let limit = tribune_store::RateLimit::new("comment:203.0.113.7", 1, 60_000);
+    // A submission that fails to store (no such article) leaves the count untouched.
+    let failed = store
+        .submit_comment(
+            &new_comment(article_id + 1000, "lost", None),
+            None,
+            Some(&limit),
+        )
+        .await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert!(store.peek(&limit).await.expect("peek").allowed);
+    store
+        .submit_comment(&new_comment(article_id, "first", None), None, Some(&limit))
+        .await
+        .expect("within the limit");
+    let refused = store
+        .submit_comment(&new_comment(article_id, "second", None), None, Some(&limit))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::RateLimited { retry_after_ms }) if retry_after_ms > 0),
+        "{refused:?}"
+    );
+    let counts = store.table_counts().await.expect("counts");
+    assert!(counts.contains(&("comments", 2)), "{counts:?}");
+    assert!(!store.peek(&limit).await.expect("peek").allowed);
+}
+
+#[tokio::test]
+async fn concurrent_submissions_of_one_client_respect_its_limit() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let limit = tribune_store::RateLimit::new("comment:198.51.100.1", 10, 60_000);
+    let attempts = 30;
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..attempts {
+        let store = store.clone();
+        let limit = limit.clone();
+        tasks.spawn(async move {
+            store
+                .submit_comment(
+                    &new_comment(article_id, &format!("concurrent {n}"), None),
+                    None,
+                    Some(&limit),
+                )
+                .await
+        });
+    }
+    let results = tasks.join_all().await;
+    let stored = results.iter().filter(|r| r.is_ok()).count();
+    assert!(
+        results
+            .iter()
+            .all(|r| r.is_ok() || matches!(r, Err(StoreError::RateLimited { .. }))),
+        "{results:?}"
+    );
+    // One writer per node: the count is exact. (Nodes sharing PostgreSQL may overshoot by at
+    // most the requests in flight together on different nodes: the count is spread over shard
+    // rows so that they do not queue on one lock.)
+    assert_eq!(stored, 10);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_never_hands_out_another_comment() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let victim = store
+        .insert_comment(
+            &new_comment(article_id, "the victim's text", Some("shared-key")),
+            None,
+        )
+        .await
+        .expect("victim");
+    let before = store.table_counts().await.expect("counts");
+    let mut other = new_comment(article_id, "someone else's text", Some("shared-key"));
+    other.author_name = "Mallory".into();
+    let reused = store.insert_comment(&other, None).await;
+    assert!(
+        matches!(reused, Err(StoreError::IdempotencyKeyReused)),
+        "{reused:?}"
+    );
+    // Not even the same text under another name gets the victim's comment.
+    let mut same_text = new_comment(article_id, "the victim's text", Some("shared-key"));
+    same_text.author_name = "Mallory".into();
+    assert!(matches!(
+        store.insert_comment(&same_text, None).await,
+        Err(StoreError::IdempotencyKeyReused)
+    ));
+    assert_eq!(store.table_counts().await.expect("counts"), before);
+    // The real retry still works.
+    let retry = store
+        .insert_comment(
+            &new_comment(article_id, "the victim's text", Some("shared-key")),
+            None,
+        )
+        .await
+        .expect("retry");
+    assert!(retry.replayed);
+    assert_eq!(retry.comment.id, victim.comment.id);
+}
+
+#[tokio::test]
+async fn a_claimed_comment_is_decided_only_by_the_moderator_holding_it() {
+    let (store, id, _db) = store_with_comment().await;
+    let ana = store
+        .insert_user("ana", "h", tribune_store::Role::Moderator)
+        .await
+        .expect("user");
+    store
+        .insert_user("ben", "h", tribune_store::Role::Moderator)
+        .await
+        .expect("user");
+    let claimed = store.claim(ana.id, 1, 60_000).await.expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let ben_decides = NewDecision {
+        actor: Actor::User("ben".into()),
+        ..decision(DecisionKind::Approve, None)
+    };
+    let refused = store.record_decision(id, &ben_decides, true).await;
+    assert!(
+        matches!(&refused, Err(StoreError::ClaimedByOther { holder, .. }) if holder == "ana"),
+        "{refused:?}"
+    );
+    let ana_decides = NewDecision {
+        actor: Actor::User("ana".into()),
+        ..decision(DecisionKind::Approve, None)
+    };
+    store
+        .record_decision(id, &ana_decides, true)
+        .await
+        .expect("the holder decides");
+    // An expired claim holds nobody back.
+    let (store, id, _db) = store_with_comment().await;
+    let carl = store
+        .insert_user("carl", "h", tribune_store::Role::Moderator)
+        .await
+        .expect("user");
+    store.claim(carl.id, 1, -1).await.expect("claim");
+    store
+        .record_decision(id, &ben_decides, true)
+        .await
+        .expect("an expired claim does not hold");
+}
+
+#[tokio::test]
+async fn sqlite_syncs_every_commit_of_its_write_ahead_log() {
+    let (store, _, _db) = store_with_comment().await;
+    if store.backend() != tribune_store::Backend::Sqlite {
+        eprintln!("not applicable: this run's backend is PostgreSQL");
+        return;
+    }
+    assert_eq!(
+        store.sqlite_pragma("journal_mode").await.expect("pragma"),
+        "wal"
+    );
+    // 2 is FULL: the WAL is synced at every commit.
+    assert_eq!(
+        store.sqlite_pragma("synchronous").await.expect("pragma"),
+        "2"
+    );
+}
+
+#[tokio::test]
+async fn sweeping_removes_only_what_has_expired() {
+    let (store, _, _db) = store_with_comment().await;
+    let user = store
+        .insert_user("u", "h", tribune_store::Role::Moderator)
+        .await
+        .expect("user");
+    let now = tribune_store::now_millis();
+    store
+        .insert_session("live", user.id, "csrf", now + 60_000)
+        .await
+        .expect("session");
+    store
+        .insert_session("gone", user.id, "csrf", now - 1)
+        .await
+        .expect("session");
+    assert!(store.sweep().await.expect("sweep") >= 1);
+    assert!(store.session("live").await.expect("read").is_some());
+    let counts = store.table_counts().await.expect("counts");
+    assert!(counts.contains(&("sessions", 1)), "{counts:?}");
+}
+
+#[tokio::test]
+async fn the_largest_stored_verdict_is_measured_in_bytes() {
+    let (store, id, _db) = store_with_comment().await;
+    assert_eq!(store.largest_verdict_bytes().await.expect("size"), 0);
+    // Two-byte characters: bytes, not characters, are what the store keeps.
+    let verdict = format!("{{\"reasons\":[\"{}\"]}}", "ژ".repeat(100));
+    store
+        .record_decision(
+            id,
+            &NewDecision {
+                verdict: Some(verdict.clone()),
+                ..decision(DecisionKind::Approve, None)
+            },
+            true,
+        )
+        .await
+        .expect("decide");
+    assert_eq!(
+        store.largest_verdict_bytes().await.expect("size"),
+        i64::try_from(verdict.len()).expect("size")
+    );
+}
+
+#[tokio::test]
+async fn concurrent_retries_with_one_key_store_one_comment() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..12 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            let mut retry = new_comment(article_id, "sent twelve times at once", Some("one-key"));
+            retry.token_hash = format!("token {n}");
+            store.insert_comment(&retry, None).await
+        });
+    }
+    let results = tasks.join_all().await;
+    let ids: std::collections::BTreeSet<i64> = results
+        .iter()
+        .map(|r| r.as_ref().expect("every retry is answered").comment.id)
+        .collect();
+    assert_eq!(ids.len(), 1, "{results:?}");
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r.as_ref().is_ok_and(|i| !i.replayed))
+            .count(),
+        1
+    );
+    let counts = store.table_counts().await.expect("counts");
+    assert!(counts.contains(&("comments", 2)), "{counts:?}");
+    assert!(
+        counts.contains(&("comment_tokens", 13)),
+        "each retry's token works: {counts:?}"
+    );
+}

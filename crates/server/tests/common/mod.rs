@@ -17,6 +17,7 @@ pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub store: Store,
+    pub app: Arc<App>,
     // Held so the database lives as long as the server.
     _database: TestDatabase,
 }
@@ -43,12 +44,12 @@ impl TestServer {
         tribune_server::demo::seed_if_empty(&store, Some(ADMIN_PASSWORD))
             .await
             .expect("seed");
-        let app = App::new(store.clone(), config, None).expect("app");
+        let app = Arc::new(App::new(store.clone(), config, None).expect("app"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr: SocketAddr = listener.local_addr().expect("addr");
-        tokio::spawn(tribune_server::serve(listener, Arc::new(app)));
+        tokio::spawn(tribune_server::serve(listener, app.clone()));
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -57,6 +58,7 @@ impl TestServer {
             base: format!("http://{addr}"),
             client,
             store,
+            app,
             _database: database,
         }
     }
@@ -119,6 +121,66 @@ impl TestServer {
         assert_eq!(status, StatusCode::ACCEPTED, "{response}");
         response
     }
+}
+
+impl TestServer {
+    /// A visitor's CSRF cookie (`name=value`) and the matching form field, from a page.
+    pub async fn form_token(&self, path: &str) -> (String, String) {
+        let page = self.get(path).await;
+        let cookie = cookie_set(&page, "tribune_csrf").expect("csrf cookie");
+        (cookie, csrf_field(&page.text().await.expect("html")))
+    }
+
+    /// Posts a form with a `Cookie` header.
+    pub async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Creates moderator accounts and logs each in; returns their bearer tokens.
+    pub async fn moderators(&self, names: &[&str]) -> Vec<String> {
+        let mut tokens = Vec::new();
+        for name in names {
+            tribune_server::create_user(
+                &self.store,
+                name,
+                tribune_store::Role::Moderator,
+                "moderator-password",
+            )
+            .await
+            .expect("moderator");
+            tokens.push(self.login(name, "moderator-password").await);
+        }
+        tokens
+    }
+}
+
+/// The `name=value` of a cookie a response sets.
+pub fn cookie_set(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// The value of a page's `name="csrf"` hidden field.
+pub fn csrf_field(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("the page has a CSRF field") + marker.len();
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The `{error: {code}}` of an error response.
