@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast::{Expression, Pattern, PatternElement};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use intl_memoizer::Memoizable;
@@ -199,6 +200,20 @@ impl Catalogues {
         ids
     }
 
+    /// The literal text of message `id` in `language`, every variant's, without placeholders:
+    /// what a page shows of the message whatever its arguments (tests look for it).
+    pub fn literal_parts(&self, language: Language, id: &str) -> Vec<String> {
+        let mut parts = Vec::new();
+        if let Some(pattern) = self
+            .bundle(language)
+            .get_message(id)
+            .and_then(|m| m.value())
+        {
+            literal_text(pattern, &mut parts);
+        }
+        parts
+    }
+
     /// Message `id` in `language` with `args`; a message missing there comes in English, and
     /// one missing everywhere shows its id (the catalogue tests keep both from happening).
     pub fn text(&self, language: Language, id: &str, args: &Args) -> String {
@@ -222,6 +237,22 @@ impl Catalogues {
                     .into_owned()
             }
             None => id.to_owned(),
+        }
+    }
+}
+
+fn literal_text(pattern: &Pattern<&str>, into: &mut Vec<String>) {
+    for element in &pattern.elements {
+        match element {
+            PatternElement::TextElement { value } => into.push((*value).to_owned()),
+            PatternElement::Placeable {
+                expression: Expression::Select { variants, .. },
+            } => {
+                for variant in variants {
+                    literal_text(&variant.value, into);
+                }
+            }
+            PatternElement::Placeable { .. } => {}
         }
     }
 }

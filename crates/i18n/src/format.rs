@@ -23,6 +23,23 @@ pub enum PersianCalendar {
     Gregorian,
 }
 
+/// A calendar name that is neither `solar-hijri` nor `gregorian`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a calendar for Persian pages; use solar-hijri or gregorian")]
+pub struct UnknownCalendar(pub String);
+
+impl std::str::FromStr for PersianCalendar {
+    type Err = UnknownCalendar;
+
+    fn from_str(name: &str) -> Result<PersianCalendar, UnknownCalendar> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "solar-hijri" | "persian" | "jalali" => Ok(PersianCalendar::SolarHijri),
+            "gregorian" | "gregory" => Ok(PersianCalendar::Gregorian),
+            _ => Err(UnknownCalendar(name.to_owned())),
+        }
+    }
+}
+
 /// A formatter could not be built (the compiled data lacks what a locale needs).
 #[derive(Debug, thiserror::Error)]
 #[error("no {what} for the interface language {language}: {detail}")]
@@ -104,6 +121,20 @@ impl Formats {
             .to_string()
     }
 
+    /// `value` to two decimal places (0.87, ٠٫٨٧, ۰٫۸۷).
+    pub fn hundredths(&self, language: Language, value: f64) -> String {
+        let hundredths = if value.is_finite() {
+            (value * 100.0).round().clamp(-1e12, 1e12) as i64
+        } else {
+            0
+        };
+        let mut decimal = Decimal::from(hundredths);
+        decimal.absolute.multiply_pow10(-2);
+        decimal.absolute.pad_end(-2);
+        decimal.absolute.pad_start(1);
+        self.of(language).decimal.format(&decimal).to_string()
+    }
+
     /// A moment (Unix milliseconds) as a date and time to the minute, in UTC, in the language's
     /// calendar, digits and order.
     pub fn date_time_utc(&self, language: Language, unix_millis: i64) -> String {
@@ -133,6 +164,16 @@ mod tests {
         assert_eq!(formats.number(Language::Persian, 1234567), "۱٬۲۳۴٬۵۶۷");
         assert_eq!(formats.number(Language::Turkish, 1234567), "1.234.567");
         assert_eq!(formats.number(Language::Kurmanji, 1234567), "1.234.567");
+    }
+
+    #[test]
+    fn scores_keep_two_places_in_the_language_s_digits() {
+        let formats = Formats::new(PersianCalendar::default()).expect("formats");
+        assert_eq!(formats.hundredths(Language::English, 0.5), "0.50");
+        assert_eq!(formats.hundredths(Language::Turkish, 0.873), "0,87");
+        assert_eq!(formats.hundredths(Language::Arabic, 0.07), "٠٫٠٧");
+        assert_eq!(formats.hundredths(Language::Persian, 1.0), "۱٫۰۰");
+        assert_eq!(formats.hundredths(Language::English, f64::NAN), "0.00");
     }
 
     #[test]

@@ -29,7 +29,7 @@ mod language;
 mod negotiate;
 
 pub use catalogue::{Args, CatalogueError, Catalogues, isolate};
-pub use format::{FormatError, Formats, PersianCalendar};
+pub use format::{FormatError, Formats, PersianCalendar, UnknownCalendar};
 pub use language::{Direction, Language, UnknownLanguage};
 pub use negotiate::{LanguageChoice, accepted_language};
 
@@ -87,17 +87,20 @@ impl<'a> Texts<'a> {
         self.language.direction().as_str()
     }
 
+    /// Whether this language's catalogue has message `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.localizer.catalogues.has(self.language, id)
+    }
+
     /// A message without arguments.
     pub fn get(&self, id: &str) -> String {
         self.with(id, Args::new())
     }
 
-    /// A message with one count.
-    pub fn count(&self, id: &str, name: &str, value: usize) -> String {
-        self.with(
-            id,
-            Args::new().number(name, i64::try_from(value).unwrap_or(i64::MAX)),
-        )
+    /// A message with one count (by value or by reference, as templates hold it).
+    pub fn count(&self, id: &str, name: &str, value: impl std::borrow::Borrow<usize>) -> String {
+        let value = i64::try_from(*value.borrow()).unwrap_or(i64::MAX);
+        self.with(id, Args::new().number(name, value))
     }
 
     /// A message with one piece of user text (isolated).
@@ -113,6 +116,11 @@ impl<'a> Texts<'a> {
     /// A number in this language's digits.
     pub fn number(&self, n: i64) -> String {
         self.localizer.formats.number(self.language, n)
+    }
+
+    /// A fraction to two decimal places (a score) in this language's digits and separator.
+    pub fn hundredths(&self, value: f64) -> String {
+        self.localizer.formats.hundredths(self.language, value)
     }
 
     /// A moment (Unix milliseconds) as this language writes a date and time, in UTC.

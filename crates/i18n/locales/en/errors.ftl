@@ -9,7 +9,7 @@ field-author_email = email
 field-body = body
 field-note = note
 field-username = user name
-field-slug = address
+field-slug = slug
 field-token = private link code
 
 error-name_required = please give a name to post under

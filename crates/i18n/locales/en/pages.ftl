@@ -94,3 +94,9 @@ error-page-bad-request = Something is wrong with the request
 error-page-no-such-page = There is no page at this address.
 error-page-failed = The server failed to show this page; the error has been logged.
 error-page-back = Back to the articles
+
+## Forms that expired (their CSRF token no longer matches)
+
+article-form-expired = This form has expired. Go back, reload the page and post again.
+queue-form-expired = This form has expired. Reload the queue and decide again.
+logout-form-expired = This form has expired, so you are still logged in. Reload the page and log out again.

@@ -92,3 +92,9 @@ error-page-bad-request = Di daxwazê de pirsgirêkek heye
 error-page-no-such-page = Li vê navnîşanê tu rûpel tune ye.
 error-page-failed = Pêşkêşkar nikarî vê rûpelê nîşan bide; şaşî hat tomarkirin.
 error-page-back = Vegere gotaran
+
+## Formên ku dema wan derbas bûye
+
+article-form-expired = Dema vê formê derbas bûye. Vegere, rûpelê nû bike û şîroveya xwe dîsa bişîne.
+queue-form-expired = Dema vê formê derbas bûye. Rêzê nû bike û dîsa biryarê bide.
+logout-form-expired = Dema vê formê derbas bûye, ji ber vê yekê tu hêj têketî yî. Rûpelê nû bike û dîsa derkeve.

@@ -91,3 +91,9 @@ error-page-bad-request = İstekte bir sorun var
 error-page-no-such-page = Bu adreste bir sayfa yok.
 error-page-failed = Sunucu bu sayfayı gösteremedi; hata kaydedildi.
 error-page-back = Haberlere dön
+
+## Süresi dolan formlar
+
+article-form-expired = Bu formun süresi doldu. Geri dönün, sayfayı yenileyin ve yorumunuzu yeniden gönderin.
+queue-form-expired = Bu formun süresi doldu. Kuyruğu yenileyin ve yeniden karar verin.
+logout-form-expired = Bu formun süresi doldu, bu yüzden hâlâ oturumunuz açık. Sayfayı yenileyin ve yeniden çıkış yapın.

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tribune_store::Role;
 
-use super::{Layout, PageError, PageResult, Visitor, when};
+use tribune_i18n::{Args, Texts};
+
+use super::{Layout, PageError, PageResult, Visitor};
 use crate::app::REJECTION_CATEGORIES;
 use crate::{App, ServerError};
 
@@ -20,18 +22,21 @@ struct Segment {
 }
 
 struct ScoreView {
-    category: String,
-    value: String,
+    /// The category and its score, in the page's language.
+    label: String,
     high: bool,
 }
 
 struct CategoryOption {
     name: &'static str,
+    label: String,
     selected: bool,
 }
 
 struct QueueView {
     id: i64,
+    /// The id in the page's digits.
+    number: String,
     article_slug: String,
     article_title: String,
     author: String,
@@ -44,9 +49,19 @@ struct QueueView {
     options: Vec<CategoryOption>,
 }
 
+/// A guideline category in the page's words.
+fn category_label(t: &Texts, category: &str) -> String {
+    t.get(&format!("category-{category}"))
+}
+
 /// Splits a comment into plain and highlighted runs from the engine's evidence spans; spans that
-/// do not fall on character boundaries of this text are ignored rather than trusted.
-fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -> Vec<Segment> {
+/// do not fall on character boundaries of this text are ignored rather than trusted. Each
+/// highlighted run is labelled with its category as `label` names it.
+fn highlight(
+    body: &str,
+    evidence: &[tribune_moderation::Evidence],
+    label: impl Fn(&str) -> String,
+) -> Vec<Segment> {
     let mut spans: Vec<&tribune_moderation::Evidence> = evidence
         .iter()
         .filter(|e| {
@@ -71,7 +86,7 @@ fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -> Vec<Segme
         }
         segments.push(Segment {
             text: body[span.start..span.end].to_owned(),
-            category: Some(span.category.as_str().to_owned()),
+            category: Some(label(span.category.as_str())),
         });
         at = span.end;
     }
@@ -86,8 +101,8 @@ fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -> Vec<Segme
 
 #[derive(Template)]
 #[template(path = "queue.html")]
-struct QueuePage {
-    layout: Layout,
+struct QueuePage<'a> {
+    layout: Layout<'a>,
     items: Vec<QueueView>,
     notice: Option<String>,
     error: Option<String>,
@@ -108,11 +123,13 @@ pub(super) async fn queue_page(
         return Ok(Redirect::to("/login").into_response());
     };
     if !matches!(session.user.role, Role::Moderator | Role::Admin) {
-        return Err(PageError(ServerError::Forbidden {
+        return Err(PageError::Server(ServerError::Forbidden {
             code: "forbidden",
             message: "This page is for moderators.".into(),
         }));
     }
+    let layout = visitor.layout(true);
+    let t = layout.t;
     let items = app.store.pending_queue(200, Some(session.user.id)).await?;
     let items = items
         .into_iter()
@@ -124,28 +141,43 @@ pub(super) async fn queue_page(
             let c = &item.comment;
             let (segments, scores, reasons, suggested) = match &verdict {
                 Some(v) => (
-                    highlight(&c.body, &v.evidence),
+                    highlight(&c.body, &v.evidence, |category| {
+                        t.with(
+                            "queue-evidence",
+                            Args::new().text("category", category_label(&t, category)),
+                        )
+                    }),
                     v.scores
                         .iter()
                         .filter(|(_, s)| **s >= 0.05)
                         .map(|(category, s)| ScoreView {
-                            category: category.as_str().to_owned(),
-                            value: format!("{s:.2}"),
+                            label: t.with(
+                                "queue-score",
+                                Args::new()
+                                    .text("category", category_label(&t, category.as_str()))
+                                    .text("score", t.hundredths(f64::from(*s))),
+                            ),
                             high: *s >= 0.5,
                         })
                         .collect(),
                     v.reasons.clone(),
                     v.category.map(|c| c.as_str()),
                 ),
-                None => (highlight(&c.body, &[]), Vec::new(), Vec::new(), None),
+                None => (
+                    highlight(&c.body, &[], |_| String::new()),
+                    Vec::new(),
+                    Vec::new(),
+                    None,
+                ),
             };
             QueueView {
                 id: c.id,
+                number: t.number(c.id),
                 article_slug: item.article_slug.clone(),
                 article_title: item.article_title.clone(),
                 author: c.author_name.clone(),
                 email: c.author_email.clone(),
-                when: when(c.created_at),
+                when: t.when(c.created_at),
                 is_reply: c.parent_id.is_some(),
                 segments,
                 scores,
@@ -154,15 +186,19 @@ pub(super) async fn queue_page(
                     .iter()
                     .map(|name| CategoryOption {
                         name,
+                        label: category_label(&t, name),
                         selected: suggested == Some(*name),
                     })
                     .collect(),
             }
         })
         .collect();
-    let notice = query.decided.map(|d| format!("Comment {d} decided."));
+    let notice = query
+        .decided
+        .and_then(|d| d.parse::<i64>().ok())
+        .map(|id| t.with("queue-decided", Args::new().text("id", t.number(id))));
     let page = QueuePage {
-        layout: visitor.layout(true),
+        layout,
         items,
         notice,
         error: None,
@@ -194,10 +230,10 @@ pub(super) async fn decide(
         return Err(ServerError::input("malformed_form", "the form could not be read").into());
     };
     if !visitor.csrf_matches(&form.csrf) {
-        return Err(PageError(ServerError::Forbidden {
-            code: "bad_csrf",
-            message: "This form has expired. Reload the queue and decide again.".into(),
-        }));
+        return Err(PageError::Message {
+            status: StatusCode::FORBIDDEN,
+            id: "queue-form-expired",
+        });
     }
     let id: i64 = id
         .parse()
@@ -232,7 +268,11 @@ mod tests {
     #[test]
     fn highlight_marks_spans_and_skips_overlaps_and_bad_offsets() {
         let body = "ab cd ef";
-        let segments = highlight(body, &[evidence(3, 5), evidence(4, 6), evidence(7, 99)]);
+        let segments = highlight(
+            body,
+            &[evidence(3, 5), evidence(4, 6), evidence(7, 99)],
+            str::to_owned,
+        );
         let rendered: Vec<(&str, bool)> = segments
             .iter()
             .map(|s| (s.text.as_str(), s.category.is_some()))
@@ -243,7 +283,7 @@ mod tests {
     #[test]
     fn highlight_ignores_spans_inside_a_character() {
         let body = "سلام";
-        let segments = highlight(body, &[evidence(1, 3)]);
+        let segments = highlight(body, &[evidence(1, 3)], str::to_owned);
         assert_eq!(segments.len(), 1);
         assert_eq!(segments[0].text, body);
     }
