@@ -85,6 +85,7 @@ queue-guideline-broken = الإرشاد المخالَف
 queue-note = ملاحظة (اختيارية)
 queue-evidence = عُلّم بوصفه { $category }
 queue-score = { $category } { $score }
+queue-engine-reasons = أسباب المحرّك الآلي (بالإنجليزية):
 
 ## صفحات الأخطاء
 

@@ -78,6 +78,7 @@ queue-guideline-broken = ڕێنمایی پێشێلکراو
 queue-note = تێبینی (ئارەزوومەندانە)
 queue-evidence = وەک { $category } نیشانە کراوە
 queue-score = { $category } { $score }
+queue-engine-reasons = هۆکارەکانی بزوێنەرە ئۆتۆماتیکییەکە (بە ئینگلیزی):
 
 ## پەڕەکانی هەڵە
 

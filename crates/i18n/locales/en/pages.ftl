@@ -80,6 +80,8 @@ queue-guideline-broken = Guideline broken
 queue-note = Note (optional)
 queue-evidence = Flagged as { $category }
 queue-score = { $category } { $score }
+# The engine explains itself in English only; the label says so.
+queue-engine-reasons = The engine's reasons (in English):
 
 ## Pages for errors
 

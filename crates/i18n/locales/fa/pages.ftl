@@ -77,6 +77,7 @@ queue-guideline-broken = رهنمود نقض‌شده
 queue-note = یادداشت (اختیاری)
 queue-evidence = به‌عنوان { $category } علامت خورده
 queue-score = { $category } { $score }
+queue-engine-reasons = دلیل‌های سامانهٔ خودکار (به انگلیسی):
 
 ## صفحه‌های خطا
 

@@ -78,6 +78,7 @@ queue-guideline-broken = Rêbaza binpêkirî
 queue-note = Not (ne mecbûrî ye)
 queue-evidence = Wek { $category } hat nîşankirin
 queue-score = { $category } { $score }
+queue-engine-reasons = Sedemên motora otomatîk (bi Îngilîzî):
 
 ## Rûpelên şaşiyan
 

@@ -77,6 +77,7 @@ queue-guideline-broken = İhlal edilen kural
 queue-note = Not (isteğe bağlı)
 queue-evidence = { $category } olarak işaretlendi
 queue-score = { $category } { $score }
+queue-engine-reasons = Otomatik denetimin gerekçeleri (İngilizce):
 
 ## Hata sayfaları
 
