@@ -246,17 +246,26 @@ impl Store {
                     let mut ids = Vec::with_capacity(rows.len());
                     for row in &rows {
                         let id: i64 = row.try_get("id")?;
-                        sqlx::query(
+                        // Taken only if no one else holds a live claim: on PostgreSQL another
+                        // node's claim committed after this statement's snapshot is invisible
+                        // to the SELECT above (its row lock was already released), but the
+                        // upsert waits for it and sees it.
+                        let taken = sqlx::query(
                             "INSERT INTO claims (comment_id, user_id, expires_at) \
                              VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO UPDATE SET \
-                             user_id = excluded.user_id, expires_at = excluded.expires_at",
+                             user_id = excluded.user_id, expires_at = excluded.expires_at \
+                             WHERE claims.user_id = excluded.user_id OR claims.expires_at <= $4",
                         )
                         .bind(id)
                         .bind(user_id)
                         .bind(now + ttl_ms)
+                        .bind(now)
                         .execute(&mut *conn)
-                        .await?;
-                        ids.push(id);
+                        .await?
+                        .rows_affected();
+                        if taken > 0 {
+                            ids.push(id);
+                        }
                     }
                     Ok(ids)
                 })
