@@ -13,7 +13,7 @@ time-utc = { $time } (UTC)
 ## پەڕەی سەرەکی
 
 index-title = وتارەکان
-index-empty = هێشتا هیچ وتارێک نییە. دەستنووسکارێک دەتوانێت بە فەرمانی { $command } وتار هاوردە بکات.
+index-empty = هێشتا هیچ وتارێک نییە. ئیدیتۆرێک دەتوانێت بە فەرمانی { $command } وتار هاوردە بکات.
 index-comment-count =
     { $count ->
         [one] { $count } لێدوان
