@@ -237,34 +237,47 @@ impl Store {
             .write(move |conn| {
                 Box::pin(async move {
                     let now = now_millis();
-                    let rows = sqlx::query(AssertSqlSafe(sql))
-                        .bind(now)
-                        .bind(user_id)
-                        .bind(limit)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                    let mut ids = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        let id: i64 = row.try_get("id")?;
-                        // Taken only if no one else holds a live claim: on PostgreSQL another
-                        // node's claim committed after this statement's snapshot is invisible
-                        // to the SELECT above (its row lock was already released), but the
-                        // upsert waits for it and sees it.
-                        let taken = sqlx::query(
-                            "INSERT INTO claims (comment_id, user_id, expires_at) \
-                             VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO UPDATE SET \
-                             user_id = excluded.user_id, expires_at = excluded.expires_at \
-                             WHERE claims.user_id = excluded.user_id OR claims.expires_at <= $4",
-                        )
-                        .bind(id)
-                        .bind(user_id)
-                        .bind(now + ttl_ms)
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected();
-                        if taken > 0 {
-                            ids.push(id);
+                    let wanted = usize::try_from(limit).unwrap_or(0);
+                    let mut ids: Vec<i64> = Vec::with_capacity(wanted);
+                    // On PostgreSQL another node's claim committed after a statement's snapshot
+                    // is invisible to its SELECT (whose row lock was released by then), so the
+                    // upsert below refuses what someone else holds, and a SELECT run again (a
+                    // new snapshot) finds the comments still free. SQLite has one writer: one
+                    // round. The rounds are bounded; a claim may come back short, never shared.
+                    for _round in 0..3 {
+                        let rows = sqlx::query(AssertSqlSafe(sql.clone()))
+                            .bind(now)
+                            .bind(user_id)
+                            .bind(limit)
+                            .fetch_all(&mut *conn)
+                            .await?;
+                        let mut refused = false;
+                        for row in &rows {
+                            let id: i64 = row.try_get("id")?;
+                            if ids.contains(&id) || ids.len() >= wanted {
+                                continue;
+                            }
+                            let taken = sqlx::query(
+                                "INSERT INTO claims (comment_id, user_id, expires_at) \
+                                 VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO UPDATE SET \
+                                 user_id = excluded.user_id, expires_at = excluded.expires_at \
+                                 WHERE claims.user_id = excluded.user_id OR claims.expires_at <= $4",
+                            )
+                            .bind(id)
+                            .bind(user_id)
+                            .bind(now + ttl_ms)
+                            .bind(now)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected();
+                            if taken > 0 {
+                                ids.push(id);
+                            } else {
+                                refused = true;
+                            }
+                        }
+                        if !refused || ids.len() >= wanted {
+                            break;
                         }
                     }
                     Ok(ids)
