@@ -37,6 +37,10 @@ fn sources(language: Language) -> &'static [(&'static str, &'static str)] {
                     concat!("locales/", $lang, "/errors.ftl"),
                     include_str!(concat!("../locales/", $lang, "/errors.ftl")),
                 ),
+                (
+                    concat!("locales/", $lang, "/console.ftl"),
+                    include_str!(concat!("../locales/", $lang, "/console.ftl")),
+                ),
             ]
         };
     }

@@ -59,7 +59,7 @@ fn inline_variables(inline: &InlineExpression<&str>, into: &mut BTreeSet<String>
 
 fn placeholders(language: Language) -> BTreeMap<String, BTreeSet<String>> {
     let mut found = BTreeMap::new();
-    for file in ["pages", "policy", "errors"] {
+    for file in ["pages", "policy", "errors", "console"] {
         let path = format!(
             "{}/locales/{}/{file}.ftl",
             env!("CARGO_MANIFEST_DIR"),
