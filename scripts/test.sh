@@ -36,5 +36,6 @@ echo "== cargo test (PostgreSQL)"
 source scripts/pg-cluster.sh
 pg_cluster_start "${TRIBUNE_TEST_PG_PORT:-55432}"
 trap pg_cluster_stop EXIT
-cargo test --locked -p tribune-store -p tribune-server -p tribune --test invariants --test api \
+# The same package and feature selection as above, so nothing is built again.
+cargo test --locked --workspace --features tribune/encoder --test invariants --test api \
     --test pages --test attacks --test http_fuzz --test multinode --test failover --test durability

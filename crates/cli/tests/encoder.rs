@@ -1,30 +1,26 @@
 //! `tribune check` and `tribune embed` with the encoder (built with `--features encoder`). The
-//! real model comes from `TRIBUNE_ENCODER_MODEL` (else `tribune-data/encoder` at the workspace
-//! root); without it the tests that need it say why they skip, and fail under `CI=true`.
+//! real model comes from the folder `TRIBUNE_ENCODER_MODEL` names (`scripts/test.sh` sets it);
+//! without it the tests that need it say why they skip, and fail under `CI=true`.
 #![cfg(feature = "encoder")]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn model_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("TRIBUNE_ENCODER_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tribune-data/encoder")
-        });
-    if dir.join("e5-small-q4.bin").is_file() {
-        return Some(dir);
+    match std::env::var_os("TRIBUNE_ENCODER_MODEL").map(PathBuf::from) {
+        Some(dir) if dir.join("e5-small-q4.bin").is_file() => Some(dir),
+        named => {
+            let reason = format!(
+                "TRIBUNE_ENCODER_MODEL ({named:?}) names no model folder: run scripts/fetch-encoder.sh DIR"
+            );
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true: {reason}"
+            );
+            eprintln!("skipped: {reason}");
+            None
+        }
     }
-    let reason = format!(
-        "no encoder model in {} (scripts/fetch-encoder.sh)",
-        dir.display()
-    );
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true: {reason}"
-    );
-    eprintln!("skipped: {reason}");
-    None
 }
 
 fn tribune(args: &[&str], model: &std::path::Path) -> Output {
