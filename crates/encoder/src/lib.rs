@@ -1,4 +1,4 @@
-//! Tribune's multilingual sentence encoder: [multilingual-e5-small] on the CPU, turning a
+//! Tribune's multilingual sentence encoder: multilingual-e5-small (intfloat's) on the CPU, turning a
 //! comment into a mean-pooled, L2-normalised 384-d embedding that later stages (heads trained
 //! by `tribune train`) read.
 //!
@@ -22,8 +22,6 @@
 //! assert!(a.cosine(&b) > 0.5);
 //! # Ok::<(), tribune_encoder::EncoderError>(())
 //! ```
-//!
-//! [multilingual-e5-small]: https://huggingface.co/intfloat/multilingual-e5-small
 
 mod error;
 mod format;
