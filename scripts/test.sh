@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as a newcomer and CI run it: formatting, lints, every test of every
 # crate on SQLite, then the storage, HTTP and multi-node tests again on a throwaway PostgreSQL
-# cluster (installed with apt-get when missing). Tests that need ../shared/data skip with a
+# cluster (installed with apt-get when missing). Browser tests drive headless Chromium (also
+# installed with apt-get when missing). Tests that need ../shared/data skip with a
 # printed reason when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,14 @@ fi
 if command -v rustup >/dev/null 2>&1; then
     rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+fi
+
+# The browser tests drive Debian's headless Chromium; install it like PostgreSQL when missing.
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${TRIBUNE_CHROMIUM:-}" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== installing chromium (apt-get)" >&2
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    fi
 fi
 
 echo "== cargo fmt --check"
