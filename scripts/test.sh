@@ -37,4 +37,5 @@ source scripts/pg-cluster.sh
 pg_cluster_start "${TRIBUNE_TEST_PG_PORT:-55432}"
 trap pg_cluster_stop EXIT
 cargo test --locked -p tribune-store -p tribune-server -p tribune --test invariants --test api \
-    --test pages --test attacks --test http_fuzz --test multinode --test failover --test durability
+    --test pages --test attacks --test http_fuzz --test multinode --test failover --test durability \
+    --test console --test console_browser

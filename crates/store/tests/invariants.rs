@@ -17,6 +17,7 @@ fn new_comment(article_id: i64, body: &str, key: Option<&str>) -> NewComment {
             tribune_store::now_millis()
         ),
         idempotency_key: key.map(str::to_owned),
+        facts: Default::default(),
     }
 }
 

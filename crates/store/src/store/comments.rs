@@ -7,7 +7,7 @@ use super::counters::{RateLimit, count_in};
 use super::decisions::insert_decision;
 use super::{Result, Store, now_millis};
 use crate::model::{
-    CommentRecord, DecisionKind, Inserted, NewComment, NewDecision, QueueItem, Status,
+    CommentFacts, CommentRecord, DecisionKind, Inserted, NewComment, NewDecision, QueueItem, Status,
 };
 use crate::{Backend, StoreError};
 
@@ -246,16 +246,7 @@ impl Store {
                     let mut ids = Vec::with_capacity(rows.len());
                     for row in &rows {
                         let id: i64 = row.try_get("id")?;
-                        sqlx::query(
-                            "INSERT INTO claims (comment_id, user_id, expires_at) \
-                             VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO UPDATE SET \
-                             user_id = excluded.user_id, expires_at = excluded.expires_at",
-                        )
-                        .bind(id)
-                        .bind(user_id)
-                        .bind(now + ttl_ms)
-                        .execute(&mut *conn)
-                        .await?;
+                        hold_claim(conn, id, user_id, now + ttl_ms).await?;
                         ids.push(id);
                     }
                     Ok(ids)
@@ -263,6 +254,78 @@ impl Store {
             })
             .await?;
         self.queue_items(&ids, user_id).await
+    }
+
+    /// Claims these comments for `user_id` for `ttl_ms`, those still pending and not held by
+    /// another moderator; returns the ids claimed. The console claims what it shows.
+    pub async fn claim_comments(
+        &self,
+        user_id: i64,
+        ids: &[i64],
+        ttl_ms: i64,
+    ) -> Result<Vec<QueueItem>> {
+        let wanted = ids.to_vec();
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE OF l SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT l.comment_id FROM latest_decisions l \
+             LEFT JOIN claims k ON k.comment_id = l.comment_id AND k.expires_at > $1 \
+             WHERE l.comment_id = $2 AND l.decision = 'review' \
+             AND (k.user_id IS NULL OR k.user_id = $3){lock}"
+        );
+        let claimed = self
+            .write(move |conn| {
+                Box::pin(async move {
+                    let now = now_millis();
+                    let mut claimed = Vec::with_capacity(wanted.len());
+                    for id in wanted {
+                        let free = sqlx::query(AssertSqlSafe(sql.clone()))
+                            .bind(now)
+                            .bind(id)
+                            .bind(user_id)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                        if free.is_none() {
+                            continue;
+                        }
+                        hold_claim(conn, id, user_id, now + ttl_ms).await?;
+                        claimed.push(id);
+                    }
+                    Ok(claimed)
+                })
+            })
+            .await?;
+        self.queue_items(&claimed, user_id).await
+    }
+
+    /// Gives up `user_id`'s claims: on these comments, or on all when `ids` is `None`.
+    pub async fn release_claims(&self, user_id: i64, ids: Option<&[i64]>) -> Result<u64> {
+        let ids = ids.map(<[i64]>::to_vec);
+        self.write(move |conn| {
+            Box::pin(async move {
+                let Some(ids) = ids else {
+                    let done = sqlx::query("DELETE FROM claims WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *conn)
+                        .await?;
+                    return Ok(done.rows_affected());
+                };
+                let mut released = 0;
+                for id in ids {
+                    let done =
+                        sqlx::query("DELETE FROM claims WHERE user_id = $1 AND comment_id = $2")
+                            .bind(user_id)
+                            .bind(id)
+                            .execute(&mut *conn)
+                            .await?;
+                    released += done.rows_affected();
+                }
+                Ok(released)
+            })
+        })
+        .await
     }
 
     /// The queue entries of these comments, in queue order.
@@ -288,6 +351,26 @@ impl Store {
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(queue_item_from_row).collect()
     }
+}
+
+/// Gives `user_id` the claim on a comment until `expires_at` (taking over an expired one).
+async fn hold_claim(
+    conn: &mut AnyConnection,
+    comment_id: i64,
+    user_id: i64,
+    expires_at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO claims (comment_id, user_id, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (comment_id) DO UPDATE SET \
+         user_id = excluded.user_id, expires_at = excluded.expires_at",
+    )
+    .bind(comment_id)
+    .bind(user_id)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// What is stored under a submission's idempotency key, to tell a retry of the same comment
@@ -403,6 +486,7 @@ async fn insert_new(
             id
         }
     };
+    insert_facts(conn, id, &new.facts).await?;
     let (status, category) = match first_decision {
         Some(d) => (d.decision.status(), d.category.clone()),
         None => (Status::Pending, None),
@@ -441,7 +525,7 @@ fn rejection_category(status: Status, category: Option<String>) -> Option<String
     }
 }
 
-fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
+pub(super) fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
     let decision: Option<String> = row.try_get("decision")?;
     let status = match decision.as_deref() {
         None => Status::Pending,
@@ -458,6 +542,28 @@ fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
         status,
         category: rejection_category(status, row.try_get("category")?),
     })
+}
+
+/// The comment's arrival facts (see `CommentFacts`), in the submission's transaction.
+async fn insert_facts(conn: &mut AnyConnection, id: i64, facts: &CommentFacts) -> Result<()> {
+    let band = |i: usize| facts.bands.map(|b| b[i]);
+    sqlx::query(
+        "INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, address_hash, \
+         link_host, band0, band1, band2, band3) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(&facts.lang)
+    .bind(&facts.engine_category)
+    .bind(&facts.email_hash)
+    .bind(&facts.address_hash)
+    .bind(&facts.link_host)
+    .bind(band(0))
+    .bind(band(1))
+    .bind(band(2))
+    .bind(band(3))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn queue_item_from_row(row: &AnyRow) -> Result<QueueItem> {

@@ -1,52 +1,268 @@
-//! The moderation queue and the moderators' decisions from it.
+//! A card: one comment with what a moderator needs to decide it: the text with its evidence
+//! highlighted and labelled, the scores, the article's title and its paragraph most like the
+//! comment, the comment it replies to, the author's history and how many pending comments
+//! are alike.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 
-use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
-use tribune_store::Role;
+use tribune_moderation::Verdict;
+use tribune_store::{AlikeCounts, ConsoleItem, Status, Store, StoreError};
 
-use super::{Layout, PageError, PageResult, Visitor, when};
+use super::super::when;
 use crate::app::REJECTION_CATEGORIES;
-use crate::{App, ServerError};
 
-struct Segment {
-    text: String,
-    category: Option<String>,
+/// How many of the author's earlier comments a card lists.
+const HISTORY_SHOWN: i64 = 10;
+/// How many alike comments `s` selects at most.
+const ALIKE_SELECTED: i64 = 200;
+
+pub(super) struct Segment {
+    pub text: String,
+    pub category: Option<String>,
 }
 
-struct ScoreView {
-    category: String,
-    value: String,
-    high: bool,
+pub(super) struct ScoreView {
+    pub category: String,
+    pub value: String,
+    pub high: bool,
 }
 
-struct CategoryOption {
-    name: &'static str,
-    selected: bool,
+pub(super) struct CategoryOption {
+    pub name: &'static str,
+    pub key: usize,
+    pub selected: bool,
 }
 
-struct QueueView {
-    id: i64,
-    article_slug: String,
-    article_title: String,
-    author: String,
-    email: Option<String>,
-    when: String,
-    is_reply: bool,
-    segments: Vec<Segment>,
-    scores: Vec<ScoreView>,
-    reasons: Vec<String>,
-    options: Vec<CategoryOption>,
+pub(super) struct ParentView {
+    pub author: String,
+    pub body: String,
+}
+
+pub(super) struct HistoryItem {
+    pub id: i64,
+    pub when: String,
+    pub status: &'static str,
+    pub excerpt: String,
+}
+
+pub(super) struct HistoryView {
+    pub total: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    /// Rejected share of the decided ones, in per cent.
+    pub rejection_rate: String,
+    pub items: Vec<HistoryItem>,
+}
+
+pub(super) struct CardView {
+    pub id: i64,
+    pub article_slug: String,
+    pub article_title: String,
+    pub author: String,
+    pub email: Option<String>,
+    pub when: String,
+    pub lang: String,
+    pub status: &'static str,
+    pub decided_by: Option<String>,
+    pub category: Option<String>,
+    pub claimed_by_other: Option<String>,
+    pub risk: String,
+    pub segments: Vec<Segment>,
+    pub labels: Vec<String>,
+    pub scores: Vec<ScoreView>,
+    pub reasons: Vec<String>,
+    pub paragraph: Option<String>,
+    pub parent: Option<ParentView>,
+    pub history: HistoryView,
+    pub alike: AlikeCounts,
+    /// The pending comments alike to this one, itself included, space-separated.
+    pub alike_ids: String,
+    /// The engine's category, which `r` rejects as; none when the engine named none.
+    pub suggested: Option<String>,
+    pub options: Vec<CategoryOption>,
+}
+
+/// Builds cards, reading each article body once.
+pub(super) struct CardBuilder<'a> {
+    store: &'a Store,
+    viewer: &'a str,
+    articles: HashMap<i64, Vec<String>>,
+}
+
+impl<'a> CardBuilder<'a> {
+    pub(super) fn new(store: &'a Store, viewer: &'a str) -> CardBuilder<'a> {
+        CardBuilder {
+            store,
+            viewer,
+            articles: HashMap::new(),
+        }
+    }
+
+    pub(super) async fn card(&mut self, item: ConsoleItem) -> Result<CardView, StoreError> {
+        let verdict: Option<Verdict> = item
+            .verdict
+            .as_deref()
+            .and_then(|v| serde_json::from_str(v).ok());
+        let c = &item.comment;
+        let evidence = verdict
+            .as_ref()
+            .map(|v| v.evidence.as_slice())
+            .unwrap_or(&[]);
+        let mut labels: Vec<String> = evidence
+            .iter()
+            .map(|e| e.category.as_str().to_owned())
+            .collect();
+        labels.sort();
+        labels.dedup();
+        let suggested = verdict
+            .as_ref()
+            .and_then(|v| v.category)
+            .map(|c| c.as_str())
+            .filter(|c| REJECTION_CATEGORIES.contains(c));
+        let paragraph = self.paragraph(c.article_id, &c.body).await?;
+        let parent = match c.parent_id {
+            Some(id) => self.store.comment(id).await?.map(|p| ParentView {
+                author: p.author_name,
+                body: p.body,
+            }),
+            None => None,
+        };
+        let history = self
+            .store
+            .author_history(c.id, &item.facts, HISTORY_SHOWN)
+            .await?;
+        let pending = c.status == Status::Pending;
+        let (alike, alike_ids) = if pending {
+            let counts = self.store.alike_counts(c.id, &item.facts).await?;
+            let ids = if counts == AlikeCounts::default() {
+                vec![c.id]
+            } else {
+                self.store
+                    .alike_ids(c.id, &item.facts, ALIKE_SELECTED)
+                    .await?
+            };
+            (counts, ids)
+        } else {
+            (AlikeCounts::default(), vec![c.id])
+        };
+        let decided = history.approved + history.rejected;
+        Ok(CardView {
+            id: c.id,
+            article_slug: item.article_slug.clone(),
+            article_title: item.article_title.clone(),
+            author: c.author_name.clone(),
+            email: c.author_email.clone(),
+            when: when(c.created_at),
+            lang: item.facts.lang.clone().unwrap_or_default(),
+            status: c.status.as_str(),
+            decided_by: item.decided_by.clone().filter(|_| !pending),
+            category: c.category.clone(),
+            claimed_by_other: item
+                .claimed_by
+                .clone()
+                .filter(|holder| holder != self.viewer),
+            risk: format!("{:.2}", item.risk),
+            segments: highlight(&c.body, evidence),
+            labels,
+            scores: verdict
+                .as_ref()
+                .map(|v| {
+                    v.scores
+                        .iter()
+                        .filter(|(_, s)| **s >= 0.05)
+                        .map(|(category, s)| ScoreView {
+                            category: category.as_str().to_owned(),
+                            value: format!("{s:.2}"),
+                            high: *s >= 0.5,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            reasons: verdict
+                .as_ref()
+                .map(|v| v.reasons.clone())
+                .unwrap_or_default(),
+            paragraph,
+            parent,
+            history: HistoryView {
+                total: history.total,
+                approved: history.approved,
+                rejected: history.rejected,
+                rejection_rate: if decided == 0 {
+                    String::new()
+                } else {
+                    format!("{}", history.rejected * 100 / decided)
+                },
+                items: history
+                    .comments
+                    .into_iter()
+                    .map(|h| HistoryItem {
+                        id: h.id,
+                        when: when(h.created_at),
+                        status: h.status.as_str(),
+                        excerpt: excerpt(&h.body, 140),
+                    })
+                    .collect(),
+            },
+            alike,
+            alike_ids: alike_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            suggested: suggested.map(str::to_owned),
+            options: REJECTION_CATEGORIES
+                .iter()
+                .enumerate()
+                .map(|(i, name)| CategoryOption {
+                    name,
+                    key: i + 1,
+                    selected: suggested == Some(*name),
+                })
+                .collect(),
+        })
+    }
+
+    /// The article paragraph sharing the most words with the comment.
+    async fn paragraph(
+        &mut self,
+        article_id: i64,
+        body: &str,
+    ) -> Result<Option<String>, StoreError> {
+        if !self.articles.contains_key(&article_id) {
+            let paragraphs = match self.store.article_by_id(article_id).await? {
+                Some(article) => article
+                    .body
+                    .split("\n\n")
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                None => Vec::new(),
+            };
+            self.articles.insert(article_id, paragraphs);
+        }
+        let paragraphs = &self.articles[&article_id];
+        let candidates: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+        Ok(
+            tribune_moderation::similarity::most_similar(body, &candidates)
+                .map(|i| excerpt(paragraphs[i].as_str(), 400)),
+        )
+    }
+}
+
+/// The first `chars` characters of a text, with an ellipsis when cut.
+pub(super) fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Splits a comment into plain and highlighted runs from the engine's evidence spans; spans that
 /// do not fall on character boundaries of this text are ignored rather than trusted.
-fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -> Vec<Segment> {
+pub(super) fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -> Vec<Segment> {
     let mut spans: Vec<&tribune_moderation::Evidence> = evidence
         .iter()
         .filter(|e| {
@@ -82,136 +298,6 @@ fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -> Vec<Segme
         });
     }
     segments
-}
-
-#[derive(Template)]
-#[template(path = "queue.html")]
-struct QueuePage {
-    layout: Layout,
-    items: Vec<QueueView>,
-    notice: Option<String>,
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct QueueQuery {
-    decided: Option<String>,
-}
-
-pub(super) async fn queue_page(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(query): Query<QueueQuery>,
-) -> PageResult {
-    let visitor = Visitor::of(&app, &headers).await?;
-    let Some(session) = &visitor.session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    if !matches!(session.user.role, Role::Moderator | Role::Admin) {
-        return Err(PageError(ServerError::Forbidden {
-            code: "forbidden",
-            message: "This page is for moderators.".into(),
-        }));
-    }
-    let items = app.store.pending_queue(200, Some(session.user.id)).await?;
-    let items = items
-        .into_iter()
-        .map(|item| {
-            let verdict: Option<tribune_moderation::Verdict> = item
-                .verdict
-                .as_deref()
-                .and_then(|v| serde_json::from_str(v).ok());
-            let c = &item.comment;
-            let (segments, scores, reasons, suggested) = match &verdict {
-                Some(v) => (
-                    highlight(&c.body, &v.evidence),
-                    v.scores
-                        .iter()
-                        .filter(|(_, s)| **s >= 0.05)
-                        .map(|(category, s)| ScoreView {
-                            category: category.as_str().to_owned(),
-                            value: format!("{s:.2}"),
-                            high: *s >= 0.5,
-                        })
-                        .collect(),
-                    v.reasons.clone(),
-                    v.category.map(|c| c.as_str()),
-                ),
-                None => (highlight(&c.body, &[]), Vec::new(), Vec::new(), None),
-            };
-            QueueView {
-                id: c.id,
-                article_slug: item.article_slug.clone(),
-                article_title: item.article_title.clone(),
-                author: c.author_name.clone(),
-                email: c.author_email.clone(),
-                when: when(c.created_at),
-                is_reply: c.parent_id.is_some(),
-                segments,
-                scores,
-                reasons,
-                options: REJECTION_CATEGORIES
-                    .iter()
-                    .map(|name| CategoryOption {
-                        name,
-                        selected: suggested == Some(*name),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let notice = query.decided.map(|d| format!("Comment {d} decided."));
-    let page = QueuePage {
-        layout: visitor.layout(true),
-        items,
-        notice,
-        error: None,
-    };
-    Ok(visitor.respond(&app, StatusCode::OK, page.render()?))
-}
-
-#[derive(Deserialize)]
-pub(super) struct DecisionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    decision: String,
-    category: Option<String>,
-    note: Option<String>,
-}
-
-pub(super) async fn decide(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<Form<DecisionForm>, FormRejection>,
-) -> PageResult {
-    let visitor = Visitor::of(&app, &headers).await?;
-    let Some(session) = &visitor.session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let Ok(Form(form)) = form else {
-        return Err(ServerError::input("malformed_form", "the form could not be read").into());
-    };
-    if !visitor.csrf_matches(&form.csrf) {
-        return Err(PageError(ServerError::Forbidden {
-            code: "bad_csrf",
-            message: "This form has expired. Reload the queue and decide again.".into(),
-        }));
-    }
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ServerError::not_found("unknown_comment", "there is no such comment"))?;
-    app.decide(
-        &session.user,
-        id,
-        &form.decision,
-        form.category.as_deref(),
-        form.note.as_deref(),
-        false,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/moderation?decided={id}")).into_response())
 }
 
 #[cfg(test)]
