@@ -202,6 +202,12 @@
     });
   }
 
+  // What `r` rejects as: the engine's category, else the one chosen in the card's control.
+  function chosenCategory(target) {
+    if (!target) return '';
+    var select = target.querySelector('form.reject select[name=category]');
+    return target.dataset.suggested || (select ? select.value : '');
+  }
   function toggleHistory(target) {
     var details = target && target.querySelector('details.history');
     if (details) details.open = !details.open;
@@ -223,6 +229,8 @@
       return;
     }
     if (typing) return;
+    // While the key map is open, only `?` (and Esc) act.
+    if (document.getElementById('keys').open && event.key !== '?') return;
     var started = performance.now();
     var key = event.key;
     if (key >= '1' && key <= '7') {
@@ -230,7 +238,7 @@
     } else if (key === 'j') move(1);
     else if (key === 'k') move(-1);
     else if (key === 'a') decide(focused, 'approve', null, started);
-    else if (key === 'r') decide(focused, 'reject', focused && focused.dataset.suggested, started);
+    else if (key === 'r') decide(focused, 'reject', chosenCategory(focused), started);
     else if (key === 'x') toggle(focused);
     else if (key === 'A') bulk('approve');
     else if (key === 'R') bulk('reject');

@@ -110,3 +110,30 @@ CREATE INDEX comment_facts_band1 ON comment_facts(band1);
 CREATE INDEX comment_facts_band2 ON comment_facts(band2);
 CREATE INDEX comment_facts_band3 ON comment_facts(band3);
 CREATE INDEX decisions_actor ON decisions(actor, id);
+
+-- Like the rows they follow: arrival facts are never changed or removed, and the index of
+-- latest decisions is moved by its triggers only, never emptied.
+--@sqlite
+CREATE TRIGGER comment_facts_are_immutable BEFORE UPDATE ON comment_facts
+BEGIN
+    SELECT RAISE(ABORT, 'comment facts are immutable');
+END;
+CREATE TRIGGER comment_facts_are_never_deleted BEFORE DELETE ON comment_facts
+BEGIN
+    SELECT RAISE(ABORT, 'comment facts are immutable');
+END;
+CREATE TRIGGER latest_decisions_are_never_deleted BEFORE DELETE ON latest_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'latest_decisions is kept by triggers from the append-only decisions');
+END;
+--@end
+--@postgres
+CREATE TRIGGER comment_facts_are_immutable BEFORE UPDATE OR DELETE ON comment_facts FOR EACH ROW
+    EXECUTE FUNCTION tribune_refuse('comment facts are immutable');
+CREATE TRIGGER comment_facts_are_never_truncated BEFORE TRUNCATE ON comment_facts FOR EACH STATEMENT
+    EXECUTE FUNCTION tribune_refuse('comment facts are immutable');
+CREATE TRIGGER latest_decisions_are_never_deleted BEFORE DELETE ON latest_decisions FOR EACH ROW
+    EXECUTE FUNCTION tribune_refuse('latest_decisions is kept by triggers from the append-only decisions');
+CREATE TRIGGER latest_decisions_are_never_truncated BEFORE TRUNCATE ON latest_decisions FOR EACH STATEMENT
+    EXECUTE FUNCTION tribune_refuse('latest_decisions is kept by triggers from the append-only decisions');
+--@end

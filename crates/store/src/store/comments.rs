@@ -418,9 +418,9 @@ async fn stored_for_key(
     .transpose()
 }
 
-/// Inserts a comment, its first status token and the engine's decision. On PostgreSQL that is
-/// one statement (one round trip on the writer's connection, which every write of the node
-/// shares); SQLite, in process, takes them one by one.
+/// Inserts a comment, its first status token, the engine's decision and the arrival facts. On
+/// PostgreSQL that is one statement (one round trip on the writer's connection, which every
+/// write of the node shares); SQLite, in process, takes them one by one.
 async fn insert_new(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -437,7 +437,10 @@ async fn insert_new(
                  t AS (INSERT INTO comment_tokens (token_hash, comment_id) SELECT $8, id FROM c), \
                  d AS (INSERT INTO decisions (comment_id, decision, category, actor_kind, actor, \
                  note, risk, verdict, created_at) SELECT id, $9, $10, $11, $12, $13, \
-                 CASE WHEN $16 = 1 THEN $14 END, $15, $7 FROM c) \
+                 CASE WHEN $16 = 1 THEN $14 END, $15, $7 FROM c), \
+                 f AS (INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, \
+                 address_hash, link_host, band0, band1, band2, band3) \
+                 SELECT id, $17, $18, $19, $20, $21, $22, $23, $24, $25 FROM c) \
                  SELECT id FROM c",
             )
             .bind(new.article_id)
@@ -456,6 +459,15 @@ async fn insert_new(
             .bind(decision.risk.unwrap_or(0.0))
             .bind(&decision.verdict)
             .bind(i64::from(decision.risk.is_some()))
+            .bind(&new.facts.lang)
+            .bind(&new.facts.engine_category)
+            .bind(&new.facts.email_hash)
+            .bind(&new.facts.address_hash)
+            .bind(&new.facts.link_host)
+            .bind(band(&new.facts, 0))
+            .bind(band(&new.facts, 1))
+            .bind(band(&new.facts, 2))
+            .bind(band(&new.facts, 3))
             .fetch_one(&mut *conn)
             .await?;
             row.try_get("id")?
@@ -483,10 +495,10 @@ async fn insert_new(
             if let Some(decision) = first_decision {
                 insert_decision(conn, id, decision, created_at).await?;
             }
+            insert_facts(conn, id, &new.facts).await?;
             id
         }
     };
-    insert_facts(conn, id, &new.facts).await?;
     let (status, category) = match first_decision {
         Some(d) => (d.decision.status(), d.category.clone()),
         None => (Status::Pending, None),
@@ -544,9 +556,13 @@ pub(super) fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
     })
 }
 
-/// The comment's arrival facts (see `CommentFacts`), in the submission's transaction.
+fn band(facts: &CommentFacts, i: usize) -> Option<i64> {
+    facts.bands.map(|bands| bands[i])
+}
+
+/// The comment's arrival facts (see `CommentFacts`), in the submission's transaction (on
+/// PostgreSQL within the submission's one statement instead).
 async fn insert_facts(conn: &mut AnyConnection, id: i64, facts: &CommentFacts) -> Result<()> {
-    let band = |i: usize| facts.bands.map(|b| b[i]);
     sqlx::query(
         "INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, address_hash, \
          link_host, band0, band1, band2, band3) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -557,10 +573,10 @@ async fn insert_facts(conn: &mut AnyConnection, id: i64, facts: &CommentFacts) -
     .bind(&facts.email_hash)
     .bind(&facts.address_hash)
     .bind(&facts.link_host)
-    .bind(band(0))
-    .bind(band(1))
-    .bind(band(2))
-    .bind(band(3))
+    .bind(band(facts, 0))
+    .bind(band(facts, 1))
+    .bind(band(facts, 2))
+    .bind(band(facts, 3))
     .execute(&mut *conn)
     .await?;
     Ok(())
