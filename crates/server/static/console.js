@@ -321,7 +321,10 @@
         } else if (decision.actor !== viewer && target && !target.classList.contains('done')) {
           // The server still has the last word: a key pressed on it is refused with why.
           target.classList.add('stale');
-          say(words('DecidedMeanwhile', { actor: decision.actor, decision: decision.decision }), target);
+          // A refusal already shown on the card says more; it stays.
+          if (target.querySelector('.card-message').hidden) {
+            say(words('DecidedMeanwhile', { actor: decision.actor, decision: decision.decision }), target);
+          }
         }
       });
       if (newComments) live.textContent = words('NewComments', { n: newComments });

@@ -192,6 +192,25 @@ async fn page_times(server: &TestServer, session: &str, label: &str) {
     if !deeper.is_empty() {
         summary(&format!("  {label}: next pages by cursor"), deeper);
     }
+    let mut api = Vec::new();
+    for round in 0..6 {
+        let started = Instant::now();
+        let response = server
+            .client
+            .get(server.url("/api/v1/moderation/queue?limit=25"))
+            .header("cookie", session)
+            .send()
+            .await
+            .expect("GET");
+        response.bytes().await.expect("body");
+        if round > 0 {
+            api.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    summary(
+        &format!("  {label}: GET /api/v1/moderation/queue?limit=25"),
+        api,
+    );
     let started = Instant::now();
     let counts = server.store.queue_counts().await.expect("counts");
     println!(

@@ -17,8 +17,10 @@ const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c
      c.body, c.created_at, d.decision, d.category, d.risk, d.verdict";
 const COMMENT_FROM: &str = "FROM comments c LEFT JOIN decisions d \
      ON d.id = (SELECT MAX(id) FROM decisions WHERE comment_id = c.id)";
-/// A comment waits for a person while it has no decision or the latest says `review`.
-const IS_PENDING: &str = "(d.decision IS NULL OR d.decision = 'review')";
+/// Comments through the `latest_decisions` index (as `l`), with their latest decision (`d`):
+/// the queue's order is the index's, `(rank, comment_id)`.
+const PENDING_FROM: &str = "FROM latest_decisions l JOIN comments c ON c.id = l.comment_id \
+     LEFT JOIN decisions d ON d.id = l.decision_id";
 const QUEUE_COLUMNS: &str = "a.slug AS article_slug, a.title AS article_title, \
      k.user_id AS claimed_by";
 
@@ -187,14 +189,15 @@ impl Store {
     }
 
     /// Comments waiting for a person, the riskiest first, then the oldest. Comments another
-    /// moderator holds a live claim on are left out when `for_user` is given.
+    /// moderator holds a live claim on are left out when `for_user` is given. The order is the
+    /// `latest_decisions` index's, so the page costs the same whatever the queue's length.
     pub async fn pending_queue(&self, limit: i64, for_user: Option<i64>) -> Result<Vec<QueueItem>> {
         let sql = format!(
-            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS} \
-             {COMMENT_FROM} JOIN articles a ON a.id = c.article_id \
+            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS} {PENDING_FROM} \
+             JOIN articles a ON a.id = c.article_id \
              LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $2 \
-             WHERE {IS_PENDING} AND ($3 < 0 OR k.user_id IS NULL OR k.user_id = $3) \
-             ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC LIMIT $1"
+             WHERE l.decision = 'review' AND ($3 < 0 OR k.user_id IS NULL OR k.user_id = $3) \
+             ORDER BY l.rank, l.comment_id LIMIT $1"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(limit)
@@ -207,12 +210,12 @@ impl Store {
 
     /// How many comments wait for a person and the oldest one's arrival.
     pub async fn pending_stats(&self) -> Result<PendingStats> {
-        let sql = format!(
-            "SELECT COUNT(*) AS n, MIN(c.created_at) AS oldest {COMMENT_FROM} WHERE {IS_PENDING}"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .fetch_one(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(comment_created_at) AS oldest FROM latest_decisions \
+             WHERE decision = 'review'",
+        )
+        .fetch_one(self.pool())
+        .await?;
         Ok(PendingStats {
             count: row.try_get("n")?,
             oldest_created_at: row.try_get("oldest")?,
@@ -228,10 +231,10 @@ impl Store {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "SELECT c.id {COMMENT_FROM} \
+            "SELECT c.id {PENDING_FROM} \
              LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $1 \
-             WHERE {IS_PENDING} AND (k.user_id IS NULL OR k.user_id = $2) \
-             ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC LIMIT $3{lock}"
+             WHERE l.decision = 'review' AND (k.user_id IS NULL OR k.user_id = $2) \
+             ORDER BY l.rank, l.comment_id LIMIT $3{lock}"
         );
         let ids: Vec<i64> = self
             .write(move |conn| {
@@ -337,9 +340,9 @@ impl Store {
         let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS} \
-             {COMMENT_FROM} JOIN articles a ON a.id = c.article_id \
+             {PENDING_FROM} JOIN articles a ON a.id = c.article_id \
              LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $1 AND k.user_id = $2 \
-             WHERE c.id IN ({}) ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC",
+             WHERE c.id IN ({}) ORDER BY l.rank, l.comment_id",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(AssertSqlSafe(sql))
