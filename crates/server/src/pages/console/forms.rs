@@ -36,7 +36,7 @@ async fn form_session(
 }
 
 fn malformed() -> PageError {
-    ServerError::input("malformed_form", "the form could not be read").into()
+    ServerError::input("malformed_form", words::MALFORMED_FORM).into()
 }
 
 /// A form that carries the session's CSRF token.
@@ -155,7 +155,7 @@ fn parse_ids(text: &str) -> Result<Vec<i64>, ServerError> {
         .filter(|t| !t.is_empty())
         .map(|t| {
             t.parse::<i64>()
-                .map_err(|_| ServerError::field("ids", "bad_ids", "ids are whole numbers"))
+                .map_err(|_| ServerError::field("ids", "bad_ids", words::BAD_IDS))
         })
         .collect()
 }

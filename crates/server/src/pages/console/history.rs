@@ -60,7 +60,7 @@ pub(super) async fn history_page(
         .store
         .console_item(id)
         .await?
-        .ok_or_else(|| ServerError::not_found("unknown_comment", "there is no such comment"))?;
+        .ok_or_else(|| ServerError::not_found("unknown_comment", words::NO_SUCH_COMMENT))?;
     let card = CardBuilder::new(&app.store, &session.user.username)
         .card(item)
         .await?;

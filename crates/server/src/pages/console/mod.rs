@@ -45,7 +45,7 @@ fn moderator(session: &Session) -> Result<(), PageError> {
 
 fn parse_comment_id(raw: &str) -> Result<i64, ServerError> {
     raw.parse()
-        .map_err(|_| ServerError::not_found("unknown_comment", "there is no such comment"))
+        .map_err(|_| ServerError::not_found("unknown_comment", words::NO_SUCH_COMMENT))
 }
 
 #[derive(Template)]

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use tribune_store::{EngineFilter, QueueCursor, QueueFilter, QueueKind};
 
+use super::words;
 use crate::ServerError;
 use crate::app::REJECTION_CATEGORIES;
 
@@ -68,11 +69,7 @@ fn risk(value: &Option<String>, field: &'static str) -> Result<Option<f64>, Serv
         None => Ok(None),
         Some(text) => match text.parse::<f64>() {
             Ok(v) if (0.0..=1.0).contains(&v) => Ok(Some(v)),
-            _ => Err(ServerError::field(
-                field,
-                "bad_score",
-                "a score is a number from 0 to 1",
-            )),
+            _ => Err(ServerError::field(field, "bad_score", words::BAD_SCORE)),
         },
     }
 }
@@ -113,16 +110,12 @@ impl ConsoleQuery {
             Some("rejected") => View::Queue(QueueKind::Rejected),
             Some("log") => View::Log,
             Some(_) => {
-                return Err(ServerError::field(
-                    "queue",
-                    "bad_queue",
-                    "the queue is pending, approved, rejected or log",
-                ));
+                return Err(ServerError::field("queue", "bad_queue", words::BAD_QUEUE));
             }
         };
         let lang = present(&raw.lang);
         if lang.as_deref().is_some_and(|l| !LANGUAGES.contains(&l)) {
-            return Err(ServerError::field("lang", "bad_lang", "unknown language"));
+            return Err(ServerError::field("lang", "bad_lang", words::BAD_LANG));
         }
         let category = present(&raw.category);
         if category
@@ -132,7 +125,7 @@ impl ConsoleQuery {
             return Err(ServerError::field(
                 "category",
                 "bad_category",
-                "unknown category",
+                words::BAD_CATEGORY,
             ));
         }
         let engine = match present(&raw.engine).as_deref() {
@@ -143,7 +136,7 @@ impl ConsoleQuery {
                 return Err(ServerError::field(
                     "engine",
                     "bad_engine",
-                    "the engine filter is review or auto",
+                    words::BAD_ENGINE,
                 ));
             }
         };
@@ -185,7 +178,7 @@ fn decision_cursor(text: &str) -> Result<i64, ServerError> {
 }
 
 fn bad_cursor() -> ServerError {
-    ServerError::field("after", "bad_cursor", "this page's cursor is not valid")
+    ServerError::field("after", "bad_cursor", words::BAD_CURSOR)
 }
 
 /// `p<rank>_<id>` for the pending order, `d<decision id>` for the decided ones.

@@ -126,18 +126,21 @@ pub(super) async fn console_page(
             }
         }
     }
-    let tab = |label, name: &str, count| Tab {
-        label,
-        count,
-        href: link(&raw, name, None),
-        current: query.view.name() == name,
+    let count = |name: &str| match name {
+        "pending" => Some(counts.pending),
+        "approved" => Some(counts.approved),
+        "rejected" => Some(counts.rejected),
+        _ => None,
     };
-    let tabs = vec![
-        tab("Pending", "pending", Some(counts.pending)),
-        tab("Approved", "approved", Some(counts.approved)),
-        tab("Rejected", "rejected", Some(counts.rejected)),
-        tab("Decision log", "log", None),
-    ];
+    let tabs = words::TABS
+        .iter()
+        .map(|(name, label)| Tab {
+            label,
+            count: count(name),
+            href: link(&raw, name, None),
+            current: query.view.name() == *name,
+        })
+        .collect();
     let decided = raw.decided.as_deref().and_then(|d| d.parse::<i64>().ok());
     let articles = app
         .store

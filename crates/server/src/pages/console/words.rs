@@ -6,6 +6,23 @@ use crate::console::BulkOutcome;
 pub(super) const FORM_EXPIRED: &str = "This form has expired. Reload the queue and decide again.";
 pub(super) const NOTE_REQUIRED: &str = "An overturn needs a note saying why.";
 pub(super) const NO_SELECTION: &str = "Select at least one comment first.";
+pub(super) const MALFORMED_FORM: &str = "The form could not be read.";
+pub(super) const BAD_IDS: &str = "Comment ids are whole numbers.";
+pub(super) const NO_SUCH_COMMENT: &str = "There is no such comment.";
+pub(super) const BAD_SCORE: &str = "A score is a number from 0 to 1.";
+pub(super) const BAD_QUEUE: &str = "The queue is pending, approved, rejected or log.";
+pub(super) const BAD_LANG: &str = "Unknown language.";
+pub(super) const BAD_CATEGORY: &str = "Unknown category.";
+pub(super) const BAD_ENGINE: &str = "The engine filter is review or auto.";
+pub(super) const BAD_CURSOR: &str = "This page's address is not valid; start again from the queue.";
+
+/// The queues' tabs, in order: (query name, label).
+pub(super) const TABS: [(&str, &str); 4] = [
+    ("pending", "Pending"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("log", "Decision log"),
+];
 
 pub(super) fn decided(id: i64) -> String {
     format!("Comment {id} decided.")
