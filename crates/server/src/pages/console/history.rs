@@ -1,0 +1,93 @@
+//! `GET /moderation/comments/{id}`: a comment's card and every decision row it has, with the
+//! form that overturns its latest decision (with a note).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use tribune_store::Actor;
+
+use super::card::{CardBuilder, CardView};
+use super::{moderator, parse_comment_id, words};
+use crate::App;
+use crate::ServerError;
+use crate::app::REJECTION_CATEGORIES;
+use crate::pages::{Layout, PageResult, Visitor, when};
+
+pub(super) struct DecisionRow {
+    pub id: i64,
+    pub when: String,
+    pub actor: String,
+    pub by_engine: bool,
+    pub decision: &'static str,
+    pub category: Option<String>,
+    pub note: Option<String>,
+    pub risk: Option<String>,
+    pub latest: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console_history.html")]
+struct HistoryPage {
+    layout: Layout,
+    card: CardView,
+    rows: Vec<DecisionRow>,
+    categories: &'static [&'static str],
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct HistoryQuery {
+    overturned: Option<String>,
+}
+
+pub(super) async fn history_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<HistoryQuery>,
+) -> PageResult {
+    let visitor = Visitor::of(&app, &headers).await?;
+    let Some(session) = &visitor.session else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    moderator(session)?;
+    let id = parse_comment_id(&id)?;
+    let item = app
+        .store
+        .console_item(id)
+        .await?
+        .ok_or_else(|| ServerError::not_found("unknown_comment", words::NO_SUCH_COMMENT))?;
+    let card = CardBuilder::new(&app.store, &session.user.username)
+        .card(item)
+        .await?;
+    let decisions = app.history(id).await?;
+    let last = decisions.last().map(|d| d.id);
+    let rows = decisions
+        .into_iter()
+        .map(|d| DecisionRow {
+            id: d.id,
+            when: when(d.created_at),
+            by_engine: matches!(d.actor, Actor::Engine(_)),
+            actor: match d.actor {
+                Actor::Engine(name) | Actor::User(name) => name,
+            },
+            decision: d.decision.as_str(),
+            category: d.category,
+            note: d.note,
+            risk: d.risk.map(|r| format!("{r:.2}")),
+            latest: Some(d.id) == last,
+        })
+        .collect();
+    let page = HistoryPage {
+        layout: visitor.layout(true),
+        card,
+        rows,
+        categories: &REJECTION_CATEGORIES,
+        notice: query.overturned.map(|_| words::overturned(id)),
+    };
+    Ok(visitor.respond(&app, StatusCode::OK, page.render()?))
+}
