@@ -31,6 +31,12 @@ impl Page {
         page.connection.enable_exceptions(&page.session);
         page.call("Runtime.enable", json!({})).await?;
         page.call("Page.enable", json!({})).await?;
+        // Every page acts as the focused one, so keys reach a page in a background tab too.
+        page.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        )
+        .await?;
         page.call(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}),

@@ -25,6 +25,8 @@ pub struct CheckArgs {
     /// Policy file (TOML); the default policy when absent.
     #[arg(long)]
     policy: Option<PathBuf>,
+    #[command(flatten)]
+    encoder: crate::encoder_commands::EncoderArgs,
 }
 
 /// Moderate JSON Lines from stdin (`{id, text, lang?, article?: {title, body}}`), one verdict
@@ -77,10 +79,13 @@ pub fn check(args: CheckArgs) -> anyhow::Result<()> {
         lang: args.lang.as_deref(),
     };
     let verdict = tribune_moderation::moderate(&comment, None, &policy);
+    let encoder = crate::encoder_commands::status(&args.encoder, &args.text);
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &verdict)?;
         writeln!(out)?;
+        // The JSON is the verdict's documented shape; the encoder's status goes beside it.
+        eprintln!("{encoder}");
         return Ok(());
     }
     match verdict.category {
@@ -101,6 +106,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<()> {
     for r in &verdict.reasons {
         writeln!(out, "reason: {r}")?;
     }
+    writeln!(out, "{encoder}")?;
     Ok(())
 }
 
@@ -218,7 +224,7 @@ fn read_article(dir: &Path, name: &str) -> anyhow::Result<(String, String)> {
 
 /// The records of a JSON Lines text, blank lines skipped, and how many lines were not a record
 /// (each named on stderr).
-fn json_lines<T: serde::de::DeserializeOwned>(text: &str) -> (Vec<T>, usize) {
+pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(text: &str) -> (Vec<T>, usize) {
     let mut bad = 0usize;
     let records = text
         .lines()

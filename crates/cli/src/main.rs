@@ -1,6 +1,7 @@
 //! `tribune`: one binary for the whole comment platform. It parses arguments and calls into the
 //! crates that do the work; nothing here is Tribune's logic.
 
+mod encoder_commands;
 mod engine_commands;
 mod functional_eval;
 mod train_command;
@@ -93,6 +94,9 @@ enum Command {
     Eval(engine_commands::EvalArgs),
     /// Train the learned classifier on the labelled corpus.
     Train(train_command::TrainArgs),
+    /// Write the encoder's embedding of each record of a JSON Lines file (`encoder` feature).
+    #[cfg(feature = "encoder")]
+    Embed(encoder_commands::EmbedArgs),
     /// Create or bring the database schema up to date, then exit (`serve` also does this).
     Migrate {
         #[command(flatten)]
@@ -219,6 +223,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Moderate(args) => engine_commands::moderate(args),
         Command::Eval(args) => engine_commands::eval(args),
         Command::Train(args) => train_command::train(args),
+        #[cfg(feature = "encoder")]
+        Command::Embed(args) => encoder_commands::embed(args),
         Command::Serve(args) => runtime()?.block_on(serve(args)),
         Command::Migrate { data } => runtime()?.block_on(async {
             let store = data.open().await?;

@@ -83,8 +83,9 @@ impl<'a> Args<'a> {
     }
 
     /// A count: it selects the plural form and shows in the language's digits.
-    pub fn number(mut self, name: &'a str, value: i64) -> Args<'a> {
-        self.0.set(name, value);
+    /// By value or by reference, as templates hold it.
+    pub fn number(mut self, name: &'a str, value: impl std::borrow::Borrow<i64>) -> Args<'a> {
+        self.0.set(name, *value.borrow());
         self
     }
 

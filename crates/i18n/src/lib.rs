@@ -113,9 +113,9 @@ impl<'a> Texts<'a> {
         self.localizer.catalogues.text(self.language, id, &args)
     }
 
-    /// A number in this language's digits.
-    pub fn number(&self, n: i64) -> String {
-        self.localizer.formats.number(self.language, n)
+    /// A number in this language's digits (by value or by reference, as templates hold it).
+    pub fn number(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        self.localizer.formats.number(self.language, *n.borrow())
     }
 
     /// A fraction to two decimal places (a score) in this language's digits and separator.

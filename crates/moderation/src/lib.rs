@@ -48,6 +48,7 @@ mod normalize;
 mod policy;
 mod promotion;
 mod relevance;
+pub mod similarity;
 mod spelling;
 mod structure;
 mod verdict;

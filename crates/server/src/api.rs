@@ -8,14 +8,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tribune_store::{CommentRecord, QueueItem};
 
 use crate::App;
 use crate::auth::{Admin, Moderator, session_token};
 use crate::client::ClientAddr;
+use crate::console::BulkOutcome;
 use crate::error::ApiError;
 use crate::login::DEVICE_DAYS;
 use crate::security::{DEVICE_COOKIE, SESSION_COOKIE, cookie, set_cookie};
@@ -45,6 +46,9 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/session", post(login).delete(logout))
         .route("/moderation/queue", get(queue))
         .route("/moderation/claim", post(claim))
+        .route("/moderation/release", post(release))
+        .route("/moderation/decisions", post(decide_many))
+        .route("/moderation/comments/{id}/undo", post(undo))
         .route("/moderation/comments/{id}/decision", post(decide))
         .route("/moderation/comments/{id}/decisions", get(history))
         .route("/admin/settings", get(settings).put(update_settings))
@@ -333,6 +337,8 @@ async fn queue(
 struct ClaimInput {
     limit: Option<i64>,
     minutes: Option<i64>,
+    /// Claim these comments (what a console shows) rather than the next `limit`.
+    ids: Option<Vec<i64>>,
 }
 
 /// Takes the next comments off the queue for this moderator alone, for a while.
@@ -344,9 +350,13 @@ async fn claim(
     let minutes = input
         .minutes
         .unwrap_or(crate::moderation::CLAIM_MINUTES_DEFAULT);
-    let items = app
-        .claim(&session.user, input.limit.unwrap_or(10), minutes)
-        .await?;
+    let items = match &input.ids {
+        Some(ids) => app.claim_shown(&session.user, ids, minutes).await?,
+        None => {
+            app.claim(&session.user, input.limit.unwrap_or(10), minutes)
+                .await?
+        }
+    };
     let comments: Vec<Value> = items.iter().map(queue_entry).collect();
     Ok(Json(json!({ "comments": comments, "minutes": minutes })))
 }
@@ -428,4 +438,93 @@ async fn update_settings(
         app.set_auto_approve(on).await?;
     }
     Ok(Json(json!({ "auto_approve": app.auto_approve().await? })))
+}
+
+#[derive(Deserialize, Default)]
+struct ReleaseInput {
+    /// These comments; all of this moderator's claims when absent.
+    ids: Option<Vec<i64>>,
+}
+
+#[derive(Serialize)]
+struct Released {
+    released: u64,
+}
+
+/// Gives claims back (a console that closes releases what it claimed).
+async fn release(
+    State(app): State<Arc<App>>,
+    Moderator(session): Moderator,
+    ApiJson(input): ApiJson<ReleaseInput>,
+) -> ApiResult<Json<Released>> {
+    let released = app.release(&session.user, input.ids.as_deref()).await?;
+    Ok(Json(Released { released }))
+}
+
+#[derive(Deserialize)]
+struct BulkInput {
+    ids: Vec<i64>,
+    decision: String,
+    category: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BulkResult {
+    id: i64,
+    outcome: BulkOutcome,
+}
+
+#[derive(Serialize)]
+struct BulkAnswer {
+    results: Vec<BulkResult>,
+    decided: usize,
+}
+
+/// One decision for many comments, each in its own row and answered on its own.
+async fn decide_many(
+    State(app): State<Arc<App>>,
+    Moderator(session): Moderator,
+    ApiJson(input): ApiJson<BulkInput>,
+) -> ApiResult<Json<BulkAnswer>> {
+    let outcomes = app
+        .decide_many(
+            &session.user,
+            &input.ids,
+            &input.decision,
+            input.category.as_deref(),
+            input.note.as_deref(),
+        )
+        .await?;
+    let decided = outcomes
+        .iter()
+        .filter(|(_, o)| *o == BulkOutcome::Decided)
+        .count();
+    let results = outcomes
+        .into_iter()
+        .map(|(id, outcome)| BulkResult { id, outcome })
+        .collect();
+    Ok(Json(BulkAnswer { results, decided }))
+}
+
+#[derive(Serialize)]
+struct Undone {
+    comment_id: i64,
+    status: tribune_store::Status,
+    decision: tribune_store::DecisionRecord,
+}
+
+/// Takes back this moderator's decision of the last few seconds (an overturn row).
+async fn undo(
+    State(app): State<Arc<App>>,
+    Moderator(session): Moderator,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Undone>> {
+    let id = parse_id(&id)?;
+    let record = app.undo(&session.user, id).await?;
+    Ok(Json(Undone {
+        comment_id: id,
+        status: record.decision.status(),
+        decision: record,
+    }))
 }

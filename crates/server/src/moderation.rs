@@ -23,12 +23,7 @@ impl App {
                 "claim between 1 and 100 comments at once",
             ));
         }
-        if !(1..=240).contains(&minutes) {
-            return Err(ServerError::input(
-                "bad_minutes",
-                "a claim lasts between 1 and 240 minutes",
-            ));
-        }
+        check_claim_minutes(minutes)?;
         Ok(self
             .store
             .claim(moderator.id, limit, minutes * 60_000)
@@ -48,72 +43,16 @@ impl App {
         note: Option<&str>,
         overturn: bool,
     ) -> Result<DecisionRecord, ServerError> {
-        let decision = match decision {
-            "approve" => DecisionKind::Approve,
-            "reject" => DecisionKind::Reject,
-            other => {
-                return Err(ServerError::input(
-                    "bad_decision",
-                    format!("decision must be \"approve\" or \"reject\", not {other:?}"),
-                ));
-            }
-        };
-        let category = match (decision, category.filter(|c| !c.is_empty())) {
-            (DecisionKind::Reject, None) => {
-                return Err(ServerError::input(
-                    "category_required",
-                    format!(
-                        "a rejection needs the guideline it broke: one of {}",
-                        REJECTION_CATEGORIES.join(", ")
-                    ),
-                ));
-            }
-            (DecisionKind::Reject, Some(c)) if !REJECTION_CATEGORIES.contains(&c) => {
-                return Err(ServerError::input(
-                    "bad_category",
-                    format!(
-                        "unknown category {c:?}: expected one of {}",
-                        REJECTION_CATEGORIES.join(", ")
-                    ),
-                ));
-            }
-            (DecisionKind::Reject, Some(c)) => Some(c.to_owned()),
-            _ => None,
-        };
+        let (decision, category) = parse_decision(decision, category)?;
         let note = input::decision_note(note)?;
         self.store
             .record_decision(
                 comment_id,
-                &NewDecision {
-                    decision,
-                    category,
-                    actor: Actor::User(moderator.username.clone()),
-                    note,
-                    risk: None,
-                    verdict: None,
-                },
+                &moderator_decision(moderator, decision, category, note),
                 !overturn,
             )
             .await
-            .map_err(|e| match e {
-                StoreError::UnknownComment(id) => {
-                    ServerError::not_found("unknown_comment", format!("no comment {id}"))
-                }
-                StoreError::AlreadyDecided { id, status } => ServerError::Conflict {
-                    code: "already_decided",
-                    message: format!(
-                        "comment {id} was already {status} meanwhile; send overturn: true to change that decision"
-                    ),
-                },
-                StoreError::ClaimedByOther { id, holder, until } => ServerError::Conflict {
-                    code: "claimed_by_other",
-                    message: format!(
-                        "comment {id} is claimed by {holder} for another {} s; their claim must expire (or they decide) first",
-                        crate::seconds_from_millis(until - tribune_store::now_millis())
-                    ),
-                },
-                other => other.into(),
-            })
+            .map_err(decision_refused)
     }
 
     /// A comment's decision history; unknown comments are 404, not an empty history.
@@ -125,5 +64,98 @@ impl App {
             ));
         }
         Ok(self.store.decisions(comment_id).await?)
+    }
+}
+
+/// A decision row of a moderator's (no risk or verdict: those are the engine's).
+pub(crate) fn moderator_decision(
+    moderator: &User,
+    decision: DecisionKind,
+    category: Option<String>,
+    note: Option<String>,
+) -> NewDecision {
+    NewDecision {
+        decision,
+        category,
+        actor: Actor::User(moderator.username.clone()),
+        note,
+        risk: None,
+        verdict: None,
+    }
+}
+
+/// A claim lasts between 1 and 240 minutes.
+pub(crate) fn check_claim_minutes(minutes: i64) -> Result<(), ServerError> {
+    if (1..=240).contains(&minutes) {
+        Ok(())
+    } else {
+        Err(ServerError::input(
+            "bad_minutes",
+            "a claim lasts between 1 and 240 minutes",
+        ))
+    }
+}
+
+/// A moderator's decision and category as sent, checked: approve, or reject with a known
+/// guideline.
+pub(crate) fn parse_decision(
+    decision: &str,
+    category: Option<&str>,
+) -> Result<(DecisionKind, Option<String>), ServerError> {
+    let decision = match decision {
+        "approve" => DecisionKind::Approve,
+        "reject" => DecisionKind::Reject,
+        other => {
+            return Err(ServerError::input(
+                "bad_decision",
+                format!("decision must be \"approve\" or \"reject\", not {other:?}"),
+            ));
+        }
+    };
+    let category = match (decision, category.filter(|c| !c.is_empty())) {
+        (DecisionKind::Reject, None) => {
+            return Err(ServerError::input(
+                "category_required",
+                format!(
+                    "a rejection needs the guideline it broke: one of {}",
+                    REJECTION_CATEGORIES.join(", ")
+                ),
+            ));
+        }
+        (DecisionKind::Reject, Some(c)) if !REJECTION_CATEGORIES.contains(&c) => {
+            return Err(ServerError::input(
+                "bad_category",
+                format!(
+                    "unknown category {c:?}: expected one of {}",
+                    REJECTION_CATEGORIES.join(", ")
+                ),
+            ));
+        }
+        (DecisionKind::Reject, Some(c)) => Some(c.to_owned()),
+        _ => None,
+    };
+    Ok((decision, category))
+}
+
+/// The store's refusals of a moderator's decision, as the moderator is told them.
+pub(crate) fn decision_refused(error: StoreError) -> ServerError {
+    match error {
+        StoreError::UnknownComment(id) => {
+            ServerError::not_found("unknown_comment", format!("no comment {id}"))
+        }
+        StoreError::AlreadyDecided { id, status } => ServerError::Conflict {
+            code: "already_decided",
+            message: format!(
+                "comment {id} was already {status} meanwhile; send overturn: true to change that decision"
+            ),
+        },
+        StoreError::ClaimedByOther { id, holder, until } => ServerError::Conflict {
+            code: "claimed_by_other",
+            message: format!(
+                "comment {id} is claimed by {holder} for another {} s; their claim must expire (or they decide) first",
+                crate::seconds_from_millis(until - tribune_store::now_millis())
+            ),
+        },
+        other => other.into(),
     }
 }

@@ -76,7 +76,7 @@ impl App {
             None => None,
         };
         let token = random_token()?;
-        let new = NewComment {
+        let mut new = NewComment {
             article_id: article.id,
             parent_id,
             author_name: valid.author_name,
@@ -84,6 +84,7 @@ impl App {
             body: valid.body,
             token_hash: token_hash(&token),
             idempotency_key,
+            facts: Default::default(),
         };
         let submitted = |inserted: tribune_store::Inserted, token: String| Submitted {
             comment: inserted.comment,
@@ -106,6 +107,8 @@ impl App {
         }
         let verdict = self.moderate(&new.body, &article, auto_approve).await?;
         let decision = engine_decision(&verdict)?;
+        new.facts =
+            crate::facts::comment_facts(&new.body, new.author_email.as_deref(), client, &verdict);
         crate::metrics::engine_decision(&verdict);
         let inserted = self
             .store

@@ -910,6 +910,7 @@ async fn direction_controls_in_names_are_refused_and_names_are_isolated_on_pages
                 body: CLEAN.into(),
                 token_hash: "legacy".into(),
                 idempotency_key: None,
+                facts: Default::default(),
             },
             None,
         )
@@ -969,19 +970,7 @@ async fn the_history_of_a_comment_that_does_not_exist_is_404() {
 #[tokio::test]
 async fn logging_out_without_the_csrf_token_changes_nothing() {
     let server = TestServer::start().await;
-    let (cookie, csrf) = server.form_token("/login").await;
-    let logged_in = server
-        .post_form(
-            "/login",
-            &cookie,
-            &[
-                ("csrf", csrf.as_str()),
-                ("username", "admin"),
-                ("password", ADMIN_PASSWORD),
-            ],
-        )
-        .await;
-    let session = cookie_set(&logged_in, "tribune_session").expect("session cookie");
+    let session = server.form_login("admin", ADMIN_PASSWORD).await;
     let forged = server
         .client
         .post(server.url("/logout"))

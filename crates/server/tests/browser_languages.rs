@@ -1,8 +1,9 @@
 //! The six languages in a real browser (headless Chromium, the real server): the article page,
-//! the author's status page and the moderators' queue in each language carry its `lang` and
+//! the author's status page, the moderators' console (the queue with a card, a comment's
+//! history) in each language carry its `lang` and
 //! direction, show none of the English catalogue's messages, and lay out a comment or a name in
-//! the other direction on its own. Screenshots of the Sorani article page and the Arabic
-//! queue go to the screenshot folder (`target/browser-screenshots` unless
+//! the other direction on its own. Screenshots of the Sorani article page, the Arabic queue
+//! and the Arabic history go to the screenshot folder (`target/browser-screenshots` unless
 //! `TRIBUNE_SCREENSHOT_DIR` says otherwise).
 
 mod common;
@@ -182,10 +183,10 @@ async fn article_status_and_queue_pages_in_every_language_in_a_real_browser() {
         check_page(&page, language, &catalogues, "status page").await;
 
         log_in(&page, &server).await;
-        page.wait_for(".queue-item", WAIT)
+        page.wait_for(".card", WAIT)
             .await
-            .expect("the queue shows");
-        check_page(&page, language, &catalogues, "queue").await;
+            .expect("the console's queue shows");
+        check_page(&page, language, &catalogues, "console queue").await;
         if language == Language::Arabic {
             page.screenshot("ar-queue").await.expect("screenshot");
         }
@@ -196,6 +197,18 @@ async fn article_status_and_queue_pages_in_every_language_in_a_real_browser() {
                 .await
                 .expect("layout");
             assert_eq!(mirrored, Value::Bool(true), "{language}: the queue mirrors");
+        }
+
+        // A comment's history with the overturn form; the keyboard map opened from the queue.
+        page.goto(&server.url(&format!("/moderation/comments/{pending_id}")))
+            .await
+            .expect("history");
+        page.wait_for("form.overturn", WAIT)
+            .await
+            .expect("the history shows");
+        check_page(&page, language, &catalogues, "console history").await;
+        if language == Language::Arabic {
+            page.screenshot("ar-history").await.expect("screenshot");
         }
     }
 }

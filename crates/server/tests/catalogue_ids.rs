@@ -16,7 +16,7 @@ const PREFIXES: [&str; 13] = [
     "status-",
     "login-",
     "logout-",
-    "queue-",
+    "console-",
     "error-",
     "guidelines-",
     "reason-",

@@ -204,7 +204,16 @@ async fn no_english_catalogue_message_remains_on_a_page_in_another_language() {
         (format!("/comments/{rejected_id}"), rejected_cookie.clone()),
         (format!("/comments/{id}"), String::new()),
         ("/no-such-page".into(), String::new()),
+        // The console: the pending queue with its cards, a decided queue, the decision log,
+        // a comment's history with the overturn form, and a bulk decision's outcome.
         ("/moderation".into(), session.clone()),
+        ("/moderation?queue=rejected".into(), session.clone()),
+        ("/moderation?queue=log".into(), session.clone()),
+        (format!("/moderation/comments/{id}"), session.clone()),
+        (
+            format!("/moderation/comments/{rejected_id}"),
+            session.clone(),
+        ),
     ];
     let mut english_seen = 0;
     for language in Language::ALL {

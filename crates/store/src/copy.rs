@@ -25,8 +25,9 @@ struct Table {
 use Kind::{Int, Real, Text};
 
 /// In dependency order: a row's references always arrive before it. Claims and rate-limit
-/// counters are not copied: they are short-lived bookkeeping.
-const TABLES: [Table; 7] = [
+/// counters are not copied: they are short-lived bookkeeping; `latest_decisions` is rebuilt by
+/// the target's triggers as comments and decisions arrive.
+const TABLES: [Table; 8] = [
     Table {
         name: "articles",
         key: "id",
@@ -67,6 +68,23 @@ const TABLES: [Table; 7] = [
             ("created_at", Int),
         ],
         serial_id: true,
+    },
+    Table {
+        name: "comment_facts",
+        key: "comment_id",
+        columns: &[
+            ("comment_id", Int),
+            ("lang", Text),
+            ("engine_category", Text),
+            ("email_hash", Text),
+            ("address_hash", Text),
+            ("link_host", Text),
+            ("band0", Int),
+            ("band1", Int),
+            ("band2", Int),
+            ("band3", Int),
+        ],
+        serial_id: false,
     },
     Table {
         name: "comment_tokens",

@@ -31,10 +31,14 @@ mod writer;
 
 pub use copy::TableCount;
 pub use model::{
-    Actor, Article, CommentRecord, DecisionKind, DecisionRecord, Inserted, NewArticle, NewComment,
-    NewDecision, QueueItem, Role, Session, Status, User,
+    Actor, Article, CommentFacts, CommentRecord, DecisionKind, DecisionRecord, Inserted,
+    NewArticle, NewComment, NewDecision, QueueItem, Role, Session, Status, User,
 };
-pub use store::{Counted, PendingStats, PoolStats, RateLimit, Store, now_millis};
+pub use store::{
+    AlikeCounts, AuthorHistory, ConsoleItem, ConsolePage, Counted, DecisionEvent, EngineFilter,
+    LogEntry, PendingStats, PoolStats, QueueCounts, QueueCursor, QueueFilter, QueueKind, RateLimit,
+    Store, now_millis,
+};
 
 /// The database behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,13 +8,14 @@ use sqlx::{AssertSqlSafe, SqlSafeStr};
 use crate::Backend;
 
 /// Every migration, in order: (version, description, source).
-const SOURCES: [(i64, &str, &str); 2] = [
+const SOURCES: [(i64, &str, &str); 3] = [
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (
         2,
         "hold under abuse",
         include_str!("../migrations/0002_hold_under_abuse.sql"),
     ),
+    (3, "console", include_str!("../migrations/0003_console.sql")),
 ];
 
 /// Renders one migration's source for a backend: substitutes the type placeholders, keeps

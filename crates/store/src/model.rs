@@ -38,6 +38,26 @@ pub struct NewComment {
     pub token_hash: String,
     /// A client's key for this submission: a retry with the same key stores nothing new.
     pub idempotency_key: Option<String>,
+    /// What the server learnt of it on arrival, for the moderators' console.
+    pub facts: CommentFacts,
+}
+
+/// What the server learnt of a comment when it arrived: what the console filters and groups
+/// by. Stored beside the comment, never changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentFacts {
+    /// The engine's detected language.
+    pub lang: Option<String>,
+    /// The category the engine named (suggested for review, or why it rejected).
+    pub engine_category: Option<String>,
+    /// SHA-256 (hex) of the author's e-mail, trimmed and in lower case.
+    pub email_hash: Option<String>,
+    /// SHA-256 (hex) of the client's address.
+    pub address_hash: Option<String>,
+    /// The host of the first link in the text.
+    pub link_host: Option<String>,
+    /// MinHash band keys of the normalised text: comments sharing one are near duplicates.
+    pub bands: Option<[i64; 4]>,
 }
 
 /// The outcome of storing a comment.

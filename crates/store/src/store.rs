@@ -2,10 +2,13 @@
 //! tables beside this one.
 
 mod accounts;
+mod alike;
 mod articles;
 mod comments;
+mod console;
 mod counters;
 mod decisions;
+mod sql;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,7 +19,12 @@ use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Executor};
 use crate::writer::{BoxFuture, Writer};
 use crate::{Backend, StoreError, migrations};
 
+pub use alike::{AlikeCounts, AuthorHistory};
 pub use comments::PendingStats;
+pub use console::{
+    ConsoleItem, ConsolePage, DecisionEvent, EngineFilter, LogEntry, QueueCounts, QueueCursor,
+    QueueFilter, QueueKind,
+};
 pub use counters::{Counted, RateLimit};
 
 pub(crate) type Result<T> = std::result::Result<T, StoreError>;

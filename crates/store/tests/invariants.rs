@@ -17,6 +17,7 @@ fn new_comment(article_id: i64, body: &str, key: Option<&str>) -> NewComment {
             tribune_store::now_millis()
         ),
         idempotency_key: key.map(str::to_owned),
+        facts: Default::default(),
     }
 }
 
@@ -413,6 +414,9 @@ fn tampering_statements(store: &Store, comment: i64, article: i64, decision: i64
              ON CONFLICT (id) DO UPDATE SET decision = excluded.decision"
         ),
         format!("DELETE FROM decisions WHERE id = {decision}"),
+        format!("UPDATE comment_facts SET lang = 'xx' WHERE comment_id = {comment}"),
+        "DELETE FROM comment_facts".to_owned(),
+        "DELETE FROM latest_decisions".to_owned(),
     ];
     match store.backend() {
         tribune_store::Backend::Sqlite => statements.extend([
@@ -442,7 +446,10 @@ fn tampering_statements(store: &Store, comment: i64, article: i64, decision: i64
         tribune_store::Backend::Postgres => statements.extend([
             "TRUNCATE decisions".to_owned(),
             "TRUNCATE comments CASCADE".to_owned(),
-            "TRUNCATE comments, decisions, comment_tokens, claims".to_owned(),
+            "TRUNCATE latest_decisions".to_owned(),
+            "TRUNCATE comment_facts".to_owned(),
+            "TRUNCATE comments, decisions, comment_tokens, claims, latest_decisions, comment_facts"
+                .to_owned(),
         ]),
     }
     statements

@@ -149,3 +149,17 @@ console-msg-failed = لم ينجح ذلك؛ أعد تحميل الصفحة وح�
 console-msg-decided-meanwhile = بتّ { $actor } في هذا التعليق في الأثناء ({ $decision }).
 console-msg-new-comments = { $n } تعليقات جديدة بالانتظار: أعد التحميل لرؤيتها.
 console-msg-bulk-done = تم البتّ في { $decided }، وتُرك { $refused } كما هي.
+
+## Labels, statuses and the form's expiry
+
+# The engine explains itself in English only; the label says so.
+console-engine-reasons = أسباب المحرّك الآلي (بالإنجليزية):
+console-guideline-broken = الإرشاد المخالَف
+console-note-optional = ملاحظة (اختيارية)
+console-form-expired = انتهت صلاحية هذا النموذج. أعد تحميل قائمة الإشراف ثم اتخذ القرار مرة أخرى.
+console-status-pending = بانتظار القرار
+console-status-approved = مقبول
+console-status-rejected = مرفوض
+console-bulk-summary = { $parts }.
+console-list-separator = {"، "}
+console-keys-heading = لوحة المفاتيح

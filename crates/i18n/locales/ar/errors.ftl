@@ -55,3 +55,16 @@ error-overloaded = بلغ الخادم حدّه الأقصى؛ حاول بعد �
 error-unknown_route = لا توجد صفحة على هذا العنوان
 error-method_not_allowed = لا يقبل هذا العنوان هذا النوع من الطلبات
 error-bad_request = تعذّر فهم الطلب
+
+## The moderators' console
+
+error-nothing_to_undo = لا شيء للتراجع عنه: قرارك الأخير فقط، خلال ١٠ ثوانٍ.
+error-undo_expired = فات أوان التراجع؛ انقض القرار من سجله بدلًا من ذلك.
+error-note_required = يحتاج نقض القرار إلى ملاحظة تشرح السبب.
+error-no_selection = حدِّد تعليقًا واحدًا على الأقل أولًا.
+error-bad_ids = أرقام التعليقات أعداد صحيحة.
+error-bad_score = الدرجة رقم بين { 0 } و{ 1 }.
+error-bad_queue = قائمة الانتظار واحدة من: بانتظار القرار، المقبولة، المرفوضة، سجل القرارات.
+error-bad_lang = لغة غير معروفة.
+error-bad_engine = مرشّح المحرّك إما «أُرسل للمراجعة» أو «قرّر وحده».
+error-bad_cursor = عنوان هذه الصفحة غير صالح؛ ابدأ من جديد من قائمة الانتظار.

@@ -66,26 +66,6 @@ login-bad-credentials = اسم المستخدم غير معروف أو كلمة 
 
 ## قائمة الإشراف
 
-queue-title = قائمة الإشراف
-queue-waiting =
-    { $count ->
-        [zero] (لا شيء بالانتظار)
-        [one] (تعليق واحد بالانتظار)
-        [two] (تعليقان بالانتظار)
-        [few] ({ $count } تعليقات بالانتظار)
-        [many] ({ $count } تعليقًا بالانتظار)
-       *[other] ({ $count } تعليق بالانتظار)
-    }
-queue-decided = تم البتّ في التعليق { $id }.
-queue-empty = لا شيء ينتظر قرارًا.
-queue-reply = ردّ
-queue-approve = اقبل
-queue-reject = ارفض
-queue-guideline-broken = الإرشاد المخالَف
-queue-note = ملاحظة (اختيارية)
-queue-evidence = عُلّم بوصفه { $category }
-queue-score = { $category } { $score }
-queue-engine-reasons = أسباب المحرّك الآلي (بالإنجليزية):
 
 ## صفحات الأخطاء
 
@@ -104,5 +84,4 @@ error-page-back = العودة إلى المقالات
 ## نماذج انتهت صلاحيتها
 
 article-form-expired = انتهت صلاحية هذا النموذج. عُد وأعد تحميل الصفحة ثم أرسل تعليقك مرة أخرى.
-queue-form-expired = انتهت صلاحية هذا النموذج. أعد تحميل قائمة الإشراف ثم اتخذ القرار مرة أخرى.
 logout-form-expired = انتهت صلاحية هذا النموذج، لذا ما زلت مسجّل الدخول. أعد تحميل الصفحة ثم سجّل الخروج مرة أخرى.

@@ -136,3 +136,17 @@ console-msg-failed = سەرکەوتوو نەبوو؛ پەڕەکە نوێ بکە�
 console-msg-decided-meanwhile = لەو کاتەدا { $actor } بڕیاری لەسەر ئەم لێدوانە دا ({ $decision }).
 console-msg-new-comments = { $n } لێدوانی نوێ چاوەڕێ دەکەن: نوێ بکەرەوە بۆ بینینیان.
 console-msg-bulk-done = بڕیار لەسەر { $decided } درا، { $refused } وەک خۆیان مانەوە.
+
+## Labels, statuses and the form's expiry
+
+# The engine explains itself in English only; the label says so.
+console-engine-reasons = هۆکارەکانی بزوێنەرە ئۆتۆماتیکییەکە (بە ئینگلیزی):
+console-guideline-broken = ڕێنمایی پێشێلکراو
+console-note-optional = تێبینی (ئارەزوومەندانە)
+console-form-expired = ماوەی ئەم فۆرمە تەواو بووە. ڕیزەکە نوێ بکەرەوە و دووبارە بڕیار بدە.
+console-status-pending = چاوەڕێی بڕیار
+console-status-approved = پەسەندکراو
+console-status-rejected = ڕەتکراوە
+console-bulk-summary = { $parts }.
+console-list-separator = {"، "}
+console-keys-heading = تەختەکلیل

@@ -63,22 +63,6 @@ login-bad-credentials = ناوی بەکارهێنەر نەناسراوە یان 
 
 ## ڕیزی چاودێری
 
-queue-title = ڕیزی چاودێری
-queue-waiting =
-    { $count ->
-        [one] ({ $count } چاوەڕێ دەکات)
-       *[other] ({ $count } چاوەڕێ دەکەن)
-    }
-queue-decided = بڕیار لەسەر لێدوانی { $id } درا.
-queue-empty = هیچ شتێک چاوەڕێی بڕیار نییە.
-queue-reply = وەڵام
-queue-approve = پەسەندکردن
-queue-reject = ڕەتکردنەوە
-queue-guideline-broken = ڕێنمایی پێشێلکراو
-queue-note = تێبینی (ئارەزوومەندانە)
-queue-evidence = وەک { $category } نیشانە کراوە
-queue-score = { $category } { $score }
-queue-engine-reasons = هۆکارەکانی بزوێنەرە ئۆتۆماتیکییەکە (بە ئینگلیزی):
 
 ## پەڕەکانی هەڵە
 
@@ -97,5 +81,4 @@ error-page-back = گەڕانەوە بۆ وتارەکان
 ## فۆرمەکان کە ماوەیان تەواو بووە
 
 article-form-expired = ماوەی ئەم فۆرمە تەواو بووە. بگەڕێوە، پەڕەکە نوێ بکەرەوە و دووبارە لێدوانەکەت بنێرە.
-queue-form-expired = ماوەی ئەم فۆرمە تەواو بووە. ڕیزەکە نوێ بکەرەوە و دووبارە بڕیار بدە.
 logout-form-expired = ماوەی ئەم فۆرمە تەواو بووە، بۆیە هێشتا لە ژوورەوەیت. پەڕەکە نوێ بکەرەوە و دووبارە بچۆ دەرەوە.

@@ -1,4 +1,4 @@
-# The moderators' console (issue 12), ready for the merge of its branch: one id per string of
+# The moderators' console (pages/console): one id per string of
 # its templates (console*.html), of the words its handlers compose (pages/console/words.rs) and
 # of the messages its script reads from data attributes. $id, $n, $count: numbers; $actor,
 # $holder, $author: user names (isolated); $decision, $category: words of this catalogue.
@@ -152,3 +152,17 @@ console-msg-failed = That did not work; reload the page and try again.
 console-msg-decided-meanwhile = { $actor } decided this comment meanwhile ({ $decision }).
 console-msg-new-comments = { $n } new comments are waiting: reload to see them.
 console-msg-bulk-done = { $decided } decided, { $refused } left as they were.
+
+## Labels, statuses and the form's expiry
+
+# The engine explains itself in English only; the label says so.
+console-engine-reasons = The engine's reasons (in English):
+console-guideline-broken = Guideline broken
+console-note-optional = Note (optional)
+console-form-expired = This form has expired. Reload the queue and decide again.
+console-status-pending = pending
+console-status-approved = approved
+console-status-rejected = rejected
+console-bulk-summary = { $parts }.
+console-list-separator = {", "}
+console-keys-heading = Keyboard

@@ -55,3 +55,16 @@ error-overloaded = the server is at its limit; try again in a moment
 error-unknown_route = there is no page at this address
 error-method_not_allowed = this address does not accept that kind of request
 error-bad_request = the request could not be understood
+
+## The moderators' console
+
+error-nothing_to_undo = Nothing to undo: only your last decision, within 10 seconds.
+error-undo_expired = Too late to undo; overturn it from its history instead.
+error-note_required = An overturn needs a note saying why.
+error-no_selection = Select at least one comment first.
+error-bad_ids = Comment ids are whole numbers.
+error-bad_score = A score is a number from 0 to 1.
+error-bad_queue = The queue is pending, approved, rejected or log.
+error-bad_lang = Unknown language.
+error-bad_engine = The engine filter is review or auto.
+error-bad_cursor = This page's address is not valid; start again from the queue.

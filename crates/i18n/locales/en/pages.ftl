@@ -63,26 +63,6 @@ login-submit = Log in
 login-form-expired = This form has expired. Please try again.
 login-bad-credentials = Unknown user name or wrong password.
 
-## The moderation queue
-
-queue-title = Moderation queue
-queue-waiting =
-    { $count ->
-        [one] ({ $count } waiting)
-       *[other] ({ $count } waiting)
-    }
-queue-decided = Comment { $id } decided.
-queue-empty = Nothing waits for a decision.
-queue-reply = reply
-queue-approve = Approve
-queue-reject = Reject
-queue-guideline-broken = Guideline broken
-queue-note = Note (optional)
-queue-evidence = Flagged as { $category }
-queue-score = { $category } { $score }
-# The engine explains itself in English only; the label says so.
-queue-engine-reasons = The engine's reasons (in English):
-
 ## Pages for errors
 
 error-page-not-found = Not found
@@ -100,5 +80,4 @@ error-page-back = Back to the articles
 ## Forms that expired (their CSRF token no longer matches)
 
 article-form-expired = This form has expired. Go back, reload the page and post again.
-queue-form-expired = This form has expired. Reload the queue and decide again.
 logout-form-expired = This form has expired, so you are still logged in. Reload the page and log out again.

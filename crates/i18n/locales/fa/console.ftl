@@ -135,3 +135,17 @@ console-msg-failed = نشد؛ صفحه را دوباره بارگذاری کنی
 console-msg-decided-meanwhile = در این میان { $actor } دربارهٔ این دیدگاه تصمیم گرفت ({ $decision }).
 console-msg-new-comments = { $n } دیدگاه تازه در انتظار است: برای دیدنشان دوباره بارگذاری کنید.
 console-msg-bulk-done = دربارهٔ { $decided } تصمیم گرفته شد، { $refused } دست‌نخورده ماند.
+
+## Labels, statuses and the form's expiry
+
+# The engine explains itself in English only; the label says so.
+console-engine-reasons = دلیل‌های سامانهٔ خودکار (به انگلیسی):
+console-guideline-broken = رهنمود نقض‌شده
+console-note-optional = یادداشت (اختیاری)
+console-form-expired = مهلت این فرم تمام شده است. صف را دوباره بارگذاری کنید و دوباره تصمیم بگیرید.
+console-status-pending = در انتظار
+console-status-approved = پذیرفته
+console-status-rejected = رد شده
+console-bulk-summary = { $parts }.
+console-list-separator = {"، "}
+console-keys-heading = صفحه‌کلید

@@ -62,22 +62,6 @@ login-bad-credentials = نام کاربری ناشناخته است یا گذر�
 
 ## صف بررسی
 
-queue-title = صف بررسی
-queue-waiting =
-    { $count ->
-        [one] ({ $count } در انتظار)
-       *[other] ({ $count } در انتظار)
-    }
-queue-decided = دربارهٔ دیدگاه { $id } تصمیم گرفته شد.
-queue-empty = هیچ دیدگاهی در انتظار تصمیم نیست.
-queue-reply = پاسخ
-queue-approve = پذیرفتن
-queue-reject = رد کردن
-queue-guideline-broken = رهنمود نقض‌شده
-queue-note = یادداشت (اختیاری)
-queue-evidence = به‌عنوان { $category } علامت خورده
-queue-score = { $category } { $score }
-queue-engine-reasons = دلیل‌های سامانهٔ خودکار (به انگلیسی):
 
 ## صفحه‌های خطا
 
@@ -96,5 +80,4 @@ error-page-back = بازگشت به مطالب
 ## فرم‌هایی که مهلتشان گذشته است
 
 article-form-expired = مهلت این فرم تمام شده است. برگردید، صفحه را دوباره بارگذاری کنید و دیدگاهتان را دوباره بفرستید.
-queue-form-expired = مهلت این فرم تمام شده است. صف را دوباره بارگذاری کنید و دوباره تصمیم بگیرید.
 logout-form-expired = مهلت این فرم تمام شده است، پس هنوز وارد هستید. صفحه را دوباره بارگذاری کنید و دوباره خارج شوید.

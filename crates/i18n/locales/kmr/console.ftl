@@ -136,3 +136,17 @@ console-msg-failed = Ev nexebitî; rûpelê nû bike û dîsa biceribîne.
 console-msg-decided-meanwhile = Di wê navberê de { $actor } li ser vê şîroveyê biryar da ({ $decision }).
 console-msg-new-comments = { $n } şîroveyên nû li bendê ne: ji bo dîtinê nû bike.
 console-msg-bulk-done = Li ser { $decided } biryar hat dayîn, { $refused } wek xwe man.
+
+## Labels, statuses and the form's expiry
+
+# The engine explains itself in English only; the label says so.
+console-engine-reasons = Sedemên motora otomatîk (bi Îngilîzî):
+console-guideline-broken = Rêbaza binpêkirî
+console-note-optional = Not (ne mecbûrî ye)
+console-form-expired = Dema vê formê derbas bûye. Rêzê nû bike û dîsa biryarê bide.
+console-status-pending = li benda biryarê
+console-status-approved = pejirandî
+console-status-rejected = redkirî
+console-bulk-summary = { $parts }.
+console-list-separator = {", "}
+console-keys-heading = Klavye

@@ -44,3 +44,16 @@ error-overloaded = pêşkêşkar gihîşt sînorê xwe; piştî demekê bicerib�
 error-unknown_route = li vê navnîşanê tu rûpel tune ye
 error-method_not_allowed = ev navnîşan vî cureyê daxwazê qebûl nake
 error-bad_request = daxwaz nehat fêmkirin
+
+## The moderators' console
+
+error-nothing_to_undo = Tiştek ji bo paşvekirinê tune ye: tenê biryara te ya dawî, di nav 10 çirkeyan de.
+error-undo_expired = Ji bo paşvekirinê dereng e; li şûna wê ji dîroka wê biryarê biguherîne.
+error-note_required = Ji bo guhertina biryarê notek lazim e ku sedemê bibêje.
+error-no_selection = Pêşî herî kêm şîroveyekê hilbijêre.
+error-bad_ids = Hejmarên şîroveyan hejmarên tam in.
+error-bad_score = Pûan hejmarek ji 0 heta 1 e.
+error-bad_queue = Rêz yek ji van e: li benda biryarê, pejirandî, redkirî, tomara biryaran.
+error-bad_lang = Zimanekî nenas.
+error-bad_engine = Parzûna motorê an «ji bo venêrînê şandî» ye an «bi tena serê xwe biryar da».
+error-bad_cursor = Navnîşana vê rûpelê ne derbasdar e; ji rêzê ve ji nû ve dest pê bike.

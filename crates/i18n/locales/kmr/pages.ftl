@@ -63,22 +63,6 @@ login-bad-credentials = Navê bikarhêner nenas e an şîfre şaş e.
 
 ## Rêza çavdêriyê
 
-queue-title = Rêza çavdêriyê
-queue-waiting =
-    { $count ->
-        [one] ({ $count } li bendê ye)
-       *[other] ({ $count } li bendê ne)
-    }
-queue-decided = Li ser şîroveya { $id } biryar hat dayîn.
-queue-empty = Tiştek li benda biryarê nîne.
-queue-reply = bersiv
-queue-approve = Bipejirîne
-queue-reject = Red bike
-queue-guideline-broken = Rêbaza binpêkirî
-queue-note = Not (ne mecbûrî ye)
-queue-evidence = Wek { $category } hat nîşankirin
-queue-score = { $category } { $score }
-queue-engine-reasons = Sedemên motora otomatîk (bi Îngilîzî):
 
 ## Rûpelên şaşiyan
 
@@ -97,5 +81,4 @@ error-page-back = Vegere gotaran
 ## Formên ku dema wan derbas bûye
 
 article-form-expired = Dema vê formê derbas bûye. Vegere, rûpelê nû bike û şîroveya xwe dîsa bişîne.
-queue-form-expired = Dema vê formê derbas bûye. Rêzê nû bike û dîsa biryarê bide.
 logout-form-expired = Dema vê formê derbas bûye, ji ber vê yekê tu hêj têketî yî. Rûpelê nû bike û dîsa derkeve.

@@ -135,3 +135,17 @@ console-msg-failed = Bu işe yaramadı; sayfayı yenileyip yeniden deneyin.
 console-msg-decided-meanwhile = Bu yoruma bu arada { $actor } karar verdi ({ $decision }).
 console-msg-new-comments = { $n } yeni yorum bekliyor: görmek için yenileyin.
 console-msg-bulk-done = { $decided } karara bağlandı, { $refused } olduğu gibi bırakıldı.
+
+## Labels, statuses and the form's expiry
+
+# The engine explains itself in English only; the label says so.
+console-engine-reasons = Otomatik denetimin gerekçeleri (İngilizce):
+console-guideline-broken = İhlal edilen kural
+console-note-optional = Not (isteğe bağlı)
+console-form-expired = Bu formun süresi doldu. Kuyruğu yenileyin ve yeniden karar verin.
+console-status-pending = bekliyor
+console-status-approved = onaylandı
+console-status-rejected = reddedildi
+console-bulk-summary = { $parts }.
+console-list-separator = {", "}
+console-keys-heading = Klavye

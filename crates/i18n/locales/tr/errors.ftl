@@ -43,3 +43,16 @@ error-overloaded = sunucu sınırına ulaştı; birazdan yeniden deneyin
 error-unknown_route = bu adreste bir sayfa yok
 error-method_not_allowed = bu adres bu tür bir isteği kabul etmiyor
 error-bad_request = istek anlaşılamadı
+
+## The moderators' console
+
+error-nothing_to_undo = Geri alınacak bir şey yok: yalnızca son kararınız, 10 saniye içinde.
+error-undo_expired = Geri almak için çok geç; bunun yerine kararı geçmişinden bozun.
+error-note_required = Kararı bozmak için nedenini söyleyen bir not gerekli.
+error-no_selection = Önce en az bir yorum seçin.
+error-bad_ids = Yorum numaraları tam sayıdır.
+error-bad_score = Puan 0 ile 1 arasında bir sayıdır.
+error-bad_queue = Kuyruk şunlardan biridir: bekleyenler, onaylananlar, reddedilenler, karar kaydı.
+error-bad_lang = Bilinmeyen dil.
+error-bad_engine = Motor filtresi «incelemeye gönderildi» ya da «kendisi karar verdi» olabilir.
+error-bad_cursor = Bu sayfanın adresi geçerli değil; kuyruktan yeniden başlayın.

@@ -62,22 +62,6 @@ login-bad-credentials = Kullanıcı adı bilinmiyor ya da parola yanlış.
 
 ## Moderasyon kuyruğu
 
-queue-title = Moderasyon kuyruğu
-queue-waiting =
-    { $count ->
-        [one] ({ $count } bekliyor)
-       *[other] ({ $count } bekliyor)
-    }
-queue-decided = { $id } numaralı yorum karara bağlandı.
-queue-empty = Karar bekleyen yorum yok.
-queue-reply = yanıt
-queue-approve = Onayla
-queue-reject = Reddet
-queue-guideline-broken = İhlal edilen kural
-queue-note = Not (isteğe bağlı)
-queue-evidence = { $category } olarak işaretlendi
-queue-score = { $category } { $score }
-queue-engine-reasons = Otomatik denetimin gerekçeleri (İngilizce):
 
 ## Hata sayfaları
 
@@ -96,5 +80,4 @@ error-page-back = Haberlere dön
 ## Süresi dolan formlar
 
 article-form-expired = Bu formun süresi doldu. Geri dönün, sayfayı yenileyin ve yorumunuzu yeniden gönderin.
-queue-form-expired = Bu formun süresi doldu. Kuyruğu yenileyin ve yeniden karar verin.
 logout-form-expired = Bu formun süresi doldu, bu yüzden hâlâ oturumunuz açık. Sayfayı yenileyin ve yeniden çıkış yapın.

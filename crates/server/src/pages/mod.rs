@@ -1,11 +1,11 @@
 //! The server-rendered pages: articles with their comment sections (`articles.rs`), the
-//! author's status page (`status.rs`), log in and out (`login.rs`) and the moderation queue
-//! (`queue.rs`). Every user text goes through askama's HTML escaping; every page is sent with
+//! author's status page (`status.rs`), log in and out (`login.rs`) and the moderators'
+//! console (`console/`). Every user text goes through askama's HTML escaping; every page is sent with
 //! `Cache-Control: no-store` (they carry CSRF tokens, and some a status token).
 
 mod articles;
+mod console;
 mod login;
-mod queue;
 mod status;
 
 use std::sync::Arc;
@@ -38,8 +38,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/login", get(login::login_page).post(login::login_submit))
         .route("/logout", post(login::logout))
-        .route("/moderation", get(queue::queue_page))
-        .route("/moderation/comments/{id}/decision", post(queue::decide))
+        .merge(console::routes())
         .fallback(not_found)
 }
 

@@ -2,6 +2,8 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod console;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -140,6 +142,23 @@ impl TestServer {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// Logs in through the log-in form, as a browser does; returns the session cookie.
+    pub async fn form_login(&self, username: &str, password: &str) -> String {
+        let (cookie, csrf) = self.form_token("/login").await;
+        let response = self
+            .post_form(
+                "/login",
+                &cookie,
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("username", username),
+                    ("password", password),
+                ],
+            )
+            .await;
+        cookie_set(&response, "tribune_session").expect("session cookie")
     }
 
     /// Creates moderator accounts and logs each in; returns their bearer tokens.

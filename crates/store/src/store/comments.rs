@@ -7,7 +7,7 @@ use super::counters::{RateLimit, count_in};
 use super::decisions::insert_decision;
 use super::{Result, Store, now_millis};
 use crate::model::{
-    CommentRecord, DecisionKind, Inserted, NewComment, NewDecision, QueueItem, Status,
+    CommentFacts, CommentRecord, DecisionKind, Inserted, NewComment, NewDecision, QueueItem, Status,
 };
 use crate::{Backend, StoreError};
 
@@ -17,8 +17,10 @@ const COMMENT_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c
      c.body, c.created_at, d.decision, d.category, d.risk, d.verdict";
 const COMMENT_FROM: &str = "FROM comments c LEFT JOIN decisions d \
      ON d.id = (SELECT MAX(id) FROM decisions WHERE comment_id = c.id)";
-/// A comment waits for a person while it has no decision or the latest says `review`.
-const IS_PENDING: &str = "(d.decision IS NULL OR d.decision = 'review')";
+/// Comments through the `latest_decisions` index (as `l`), with their latest decision (`d`):
+/// the queue's order is the index's, `(rank, comment_id)`.
+const PENDING_FROM: &str = "FROM latest_decisions l JOIN comments c ON c.id = l.comment_id \
+     LEFT JOIN decisions d ON d.id = l.decision_id";
 const QUEUE_COLUMNS: &str = "a.slug AS article_slug, a.title AS article_title, \
      k.user_id AS claimed_by";
 
@@ -187,14 +189,15 @@ impl Store {
     }
 
     /// Comments waiting for a person, the riskiest first, then the oldest. Comments another
-    /// moderator holds a live claim on are left out when `for_user` is given.
+    /// moderator holds a live claim on are left out when `for_user` is given. The order is the
+    /// `latest_decisions` index's, so the page costs the same whatever the queue's length.
     pub async fn pending_queue(&self, limit: i64, for_user: Option<i64>) -> Result<Vec<QueueItem>> {
         let sql = format!(
-            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS} \
-             {COMMENT_FROM} JOIN articles a ON a.id = c.article_id \
+            "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS} {PENDING_FROM} \
+             JOIN articles a ON a.id = c.article_id \
              LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $2 \
-             WHERE {IS_PENDING} AND ($3 < 0 OR k.user_id IS NULL OR k.user_id = $3) \
-             ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC LIMIT $1"
+             WHERE l.decision = 'review' AND ($3 < 0 OR k.user_id IS NULL OR k.user_id = $3) \
+             ORDER BY l.rank, l.comment_id LIMIT $1"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(limit)
@@ -207,12 +210,12 @@ impl Store {
 
     /// How many comments wait for a person and the oldest one's arrival.
     pub async fn pending_stats(&self) -> Result<PendingStats> {
-        let sql = format!(
-            "SELECT COUNT(*) AS n, MIN(c.created_at) AS oldest {COMMENT_FROM} WHERE {IS_PENDING}"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .fetch_one(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(comment_created_at) AS oldest FROM latest_decisions \
+             WHERE decision = 'review'",
+        )
+        .fetch_one(self.pool())
+        .await?;
         Ok(PendingStats {
             count: row.try_get("n")?,
             oldest_created_at: row.try_get("oldest")?,
@@ -228,10 +231,10 @@ impl Store {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "SELECT c.id {COMMENT_FROM} \
+            "SELECT c.id {PENDING_FROM} \
              LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $1 \
-             WHERE {IS_PENDING} AND (k.user_id IS NULL OR k.user_id = $2) \
-             ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC LIMIT $3{lock}"
+             WHERE l.decision = 'review' AND (k.user_id IS NULL OR k.user_id = $2) \
+             ORDER BY l.rank, l.comment_id LIMIT $3{lock}"
         );
         let ids: Vec<i64> = self
             .write(move |conn| {
@@ -240,8 +243,8 @@ impl Store {
                     let wanted = usize::try_from(limit).unwrap_or(0);
                     let mut ids: Vec<i64> = Vec::with_capacity(wanted);
                     // On PostgreSQL another node's claim committed after a statement's snapshot
-                    // is invisible to its SELECT (whose row lock was released by then), so the
-                    // upsert below refuses what someone else holds, and a SELECT run again (a
+                    // is invisible to its SELECT (whose row lock was released by then), so
+                    // `hold_claim` refuses what someone else holds, and a SELECT run again (a
                     // new snapshot) finds the comments still free. SQLite has one writer: one
                     // round. The rounds are bounded; a claim may come back short, never shared.
                     for _round in 0..3 {
@@ -257,20 +260,7 @@ impl Store {
                             if ids.contains(&id) || ids.len() >= wanted {
                                 continue;
                             }
-                            let taken = sqlx::query(
-                                "INSERT INTO claims (comment_id, user_id, expires_at) \
-                                 VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO UPDATE SET \
-                                 user_id = excluded.user_id, expires_at = excluded.expires_at \
-                                 WHERE claims.user_id = excluded.user_id OR claims.expires_at <= $4",
-                            )
-                            .bind(id)
-                            .bind(user_id)
-                            .bind(now + ttl_ms)
-                            .bind(now)
-                            .execute(&mut *conn)
-                            .await?
-                            .rows_affected();
-                            if taken > 0 {
+                            if hold_claim(conn, id, user_id, now, now + ttl_ms).await? {
                                 ids.push(id);
                             } else {
                                 refused = true;
@@ -287,6 +277,80 @@ impl Store {
         self.queue_items(&ids, user_id).await
     }
 
+    /// Claims these comments for `user_id` for `ttl_ms`, those still pending and not held by
+    /// another moderator; returns the ids claimed. The console claims what it shows.
+    pub async fn claim_comments(
+        &self,
+        user_id: i64,
+        ids: &[i64],
+        ttl_ms: i64,
+    ) -> Result<Vec<QueueItem>> {
+        let wanted = ids.to_vec();
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE OF l SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT l.comment_id FROM latest_decisions l \
+             LEFT JOIN claims k ON k.comment_id = l.comment_id AND k.expires_at > $1 \
+             WHERE l.comment_id = $2 AND l.decision = 'review' \
+             AND (k.user_id IS NULL OR k.user_id = $3){lock}"
+        );
+        let claimed = self
+            .write(move |conn| {
+                Box::pin(async move {
+                    let now = now_millis();
+                    let mut claimed = Vec::with_capacity(wanted.len());
+                    for id in wanted {
+                        let free = sqlx::query(AssertSqlSafe(sql.clone()))
+                            .bind(now)
+                            .bind(id)
+                            .bind(user_id)
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                        if free.is_none() {
+                            continue;
+                        }
+                        // Refused when another node's claim committed since the SELECT.
+                        if hold_claim(conn, id, user_id, now, now + ttl_ms).await? {
+                            claimed.push(id);
+                        }
+                    }
+                    Ok(claimed)
+                })
+            })
+            .await?;
+        self.queue_items(&claimed, user_id).await
+    }
+
+    /// Gives up `user_id`'s claims: on these comments, or on all when `ids` is `None`.
+    pub async fn release_claims(&self, user_id: i64, ids: Option<&[i64]>) -> Result<u64> {
+        let ids = ids.map(<[i64]>::to_vec);
+        self.write(move |conn| {
+            Box::pin(async move {
+                let Some(ids) = ids else {
+                    let done = sqlx::query("DELETE FROM claims WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *conn)
+                        .await?;
+                    return Ok(done.rows_affected());
+                };
+                let mut released = 0;
+                for id in ids {
+                    let done =
+                        sqlx::query("DELETE FROM claims WHERE user_id = $1 AND comment_id = $2")
+                            .bind(user_id)
+                            .bind(id)
+                            .execute(&mut *conn)
+                            .await?;
+                    released += done.rows_affected();
+                }
+                Ok(released)
+            })
+        })
+        .await
+    }
+
     /// The queue entries of these comments, in queue order.
     async fn queue_items(&self, ids: &[i64], user_id: i64) -> Result<Vec<QueueItem>> {
         if ids.is_empty() {
@@ -296,9 +360,9 @@ impl Store {
         let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
         let sql = format!(
             "SELECT {COMMENT_COLUMNS}, {QUEUE_COLUMNS} \
-             {COMMENT_FROM} JOIN articles a ON a.id = c.article_id \
+             {PENDING_FROM} JOIN articles a ON a.id = c.article_id \
              LEFT JOIN claims k ON k.comment_id = c.id AND k.expires_at > $1 AND k.user_id = $2 \
-             WHERE c.id IN ({}) ORDER BY COALESCE(d.risk, 0) DESC, c.id ASC",
+             WHERE c.id IN ({}) ORDER BY l.rank, l.comment_id",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(AssertSqlSafe(sql))
@@ -310,6 +374,31 @@ impl Store {
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(queue_item_from_row).collect()
     }
+}
+
+/// Gives `user_id` the claim on a comment until `expires_at`, only if no one else holds a live
+/// claim on it (taking over an expired one); says whether it was taken.
+async fn hold_claim(
+    conn: &mut AnyConnection,
+    comment_id: i64,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<bool> {
+    let taken = sqlx::query(
+        "INSERT INTO claims (comment_id, user_id, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (comment_id) DO UPDATE SET \
+         user_id = excluded.user_id, expires_at = excluded.expires_at \
+         WHERE claims.user_id = excluded.user_id OR claims.expires_at <= $4",
+    )
+    .bind(comment_id)
+    .bind(user_id)
+    .bind(expires_at)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(taken > 0)
 }
 
 /// What is stored under a submission's idempotency key, to tell a retry of the same comment
@@ -357,9 +446,9 @@ async fn stored_for_key(
     .transpose()
 }
 
-/// Inserts a comment, its first status token and the engine's decision. On PostgreSQL that is
-/// one statement (one round trip on the writer's connection, which every write of the node
-/// shares); SQLite, in process, takes them one by one.
+/// Inserts a comment, its first status token, the engine's decision and the arrival facts. On
+/// PostgreSQL that is one statement (one round trip on the writer's connection, which every
+/// write of the node shares); SQLite, in process, takes them one by one.
 async fn insert_new(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -376,7 +465,10 @@ async fn insert_new(
                  t AS (INSERT INTO comment_tokens (token_hash, comment_id) SELECT $8, id FROM c), \
                  d AS (INSERT INTO decisions (comment_id, decision, category, actor_kind, actor, \
                  note, risk, verdict, created_at) SELECT id, $9, $10, $11, $12, $13, \
-                 CASE WHEN $16 = 1 THEN $14 END, $15, $7 FROM c) \
+                 CASE WHEN $16 = 1 THEN $14 END, $15, $7 FROM c), \
+                 f AS (INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, \
+                 address_hash, link_host, band0, band1, band2, band3) \
+                 SELECT id, $17, $18, $19, $20, $21, $22, $23, $24, $25 FROM c) \
                  SELECT id FROM c",
             )
             .bind(new.article_id)
@@ -395,6 +487,15 @@ async fn insert_new(
             .bind(decision.risk.unwrap_or(0.0))
             .bind(&decision.verdict)
             .bind(i64::from(decision.risk.is_some()))
+            .bind(&new.facts.lang)
+            .bind(&new.facts.engine_category)
+            .bind(&new.facts.email_hash)
+            .bind(&new.facts.address_hash)
+            .bind(&new.facts.link_host)
+            .bind(band(&new.facts, 0))
+            .bind(band(&new.facts, 1))
+            .bind(band(&new.facts, 2))
+            .bind(band(&new.facts, 3))
             .fetch_one(&mut *conn)
             .await?;
             row.try_get("id")?
@@ -422,6 +523,7 @@ async fn insert_new(
             if let Some(decision) = first_decision {
                 insert_decision(conn, id, decision, created_at).await?;
             }
+            insert_facts(conn, id, &new.facts).await?;
             id
         }
     };
@@ -463,7 +565,7 @@ fn rejection_category(status: Status, category: Option<String>) -> Option<String
     }
 }
 
-fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
+pub(super) fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
     let decision: Option<String> = row.try_get("decision")?;
     let status = match decision.as_deref() {
         None => Status::Pending,
@@ -480,6 +582,32 @@ fn comment_from_row(row: &AnyRow) -> Result<CommentRecord> {
         status,
         category: rejection_category(status, row.try_get("category")?),
     })
+}
+
+fn band(facts: &CommentFacts, i: usize) -> Option<i64> {
+    facts.bands.map(|bands| bands[i])
+}
+
+/// The comment's arrival facts (see `CommentFacts`), in the submission's transaction (on
+/// PostgreSQL within the submission's one statement instead).
+async fn insert_facts(conn: &mut AnyConnection, id: i64, facts: &CommentFacts) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, address_hash, \
+         link_host, band0, band1, band2, band3) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(&facts.lang)
+    .bind(&facts.engine_category)
+    .bind(&facts.email_hash)
+    .bind(&facts.address_hash)
+    .bind(&facts.link_host)
+    .bind(band(facts, 0))
+    .bind(band(facts, 1))
+    .bind(band(facts, 2))
+    .bind(band(facts, 3))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn queue_item_from_row(row: &AnyRow) -> Result<QueueItem> {

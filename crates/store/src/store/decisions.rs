@@ -20,6 +20,32 @@ impl Store {
         decision: &NewDecision,
         only_if_pending: bool,
     ) -> Result<DecisionRecord> {
+        let expect = if only_if_pending {
+            Expect::Pending
+        } else {
+            Expect::Anything
+        };
+        self.append_decision(comment_id, decision, expect).await
+    }
+
+    /// Appends a decision only while `latest_id` is still the comment's latest decision
+    /// (`AlreadyDecided` otherwise): an undo never overturns a decision it has not seen.
+    pub async fn record_decision_after(
+        &self,
+        comment_id: i64,
+        decision: &NewDecision,
+        latest_id: i64,
+    ) -> Result<DecisionRecord> {
+        self.append_decision(comment_id, decision, Expect::Latest(latest_id))
+            .await
+    }
+
+    async fn append_decision(
+        &self,
+        comment_id: i64,
+        decision: &NewDecision,
+        expect: Expect,
+    ) -> Result<DecisionRecord> {
         let lock = match self.backend() {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
@@ -38,20 +64,26 @@ impl Store {
                 if let Actor::User(name) = &decision.actor {
                     check_claim(conn, comment_id, name).await?;
                 }
-                if only_if_pending {
+                if expect != Expect::Anything {
                     let latest = sqlx::query(
-                        "SELECT decision FROM decisions WHERE comment_id = $1 \
+                        "SELECT id, decision FROM decisions WHERE comment_id = $1 \
                          ORDER BY id DESC LIMIT 1",
                     )
                     .bind(comment_id)
                     .fetch_optional(&mut *conn)
                     .await?;
                     if let Some(row) = latest {
+                        let id: i64 = row.try_get("id")?;
                         let status = row
                             .try_get::<String, _>("decision")?
                             .parse::<DecisionKind>()?
                             .status();
-                        if status != Status::Pending {
+                        let stale = match expect {
+                            Expect::Pending => status != Status::Pending,
+                            Expect::Latest(expected) => id != expected,
+                            Expect::Anything => false,
+                        };
+                        if stale {
                             return Err(StoreError::AlreadyDecided {
                                 id: comment_id,
                                 status: status.as_str(),
@@ -96,6 +128,14 @@ impl Store {
             .await?;
         Ok(row.try_get("n")?)
     }
+}
+
+/// What a decision requires of the comment's history to be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Pending,
+    Latest(i64),
+    Anything,
 }
 
 /// Refuses a decision by `moderator` on a comment someone else holds a live claim on.
@@ -160,7 +200,7 @@ pub(crate) async fn insert_decision(
     })
 }
 
-fn decision_from_row(row: &AnyRow) -> Result<DecisionRecord> {
+pub(super) fn decision_from_row(row: &AnyRow) -> Result<DecisionRecord> {
     let kind: String = row.try_get("decision")?;
     let actor_kind: String = row.try_get("actor_kind")?;
     Ok(DecisionRecord {

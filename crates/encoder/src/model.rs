@@ -1,0 +1,224 @@
+//! The network: BERT (XLM-RoBERTa sizes) over candle tensors on the CPU, built from a parsed
+//! E5S1 file in one of three precisions. All run the same forward; they differ only in how the
+//! weights are held, so the tolerance between them measures quantisation alone.
+
+use candle_core::quantized::{GgmlDType, QMatMul, ggml_file::qtensor_from_ggml};
+use candle_core::{D, Device, Module, Tensor};
+use candle_nn::LayerNorm;
+
+use crate::format::{Config, Layout, TensorType};
+
+/// How the weights are held in memory and multiplied. Every variant computes from the same
+/// 4-bit weights; they differ in memory and speed (`cargo bench -p tribune-encoder`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Every weight dequantised from the file's Q4_0 to f32 (about 470 MB): the reference.
+    F32,
+    /// The word-embedding matrix (96 M of the 117.5 M weights) kept Q4_0, only the rows a
+    /// comment uses dequantised; the transformer's matrices in f32 (about 140 MB of weights).
+    /// The same numbers as `F32`; the fastest here, as f32 products use the CPU's widest
+    /// vectors.
+    Q4Embeddings,
+    /// Every matrix kept Q4_0 as stored; the transformer's products quantise activations to
+    /// 8 bits (Q4_0 × Q8_0 dot products): the least memory (about 70 MB of weights).
+    Q4,
+}
+
+impl Precision {
+    fn keeps_word_embeddings_quantized(self) -> bool {
+        self != Self::F32
+    }
+
+    fn keeps_transformer_quantized(self) -> bool {
+        self == Self::Q4
+    }
+}
+
+/// A matrix product with bias, `x · Wᵀ + b`.
+struct Linear {
+    weight: QMatMul,
+    bias: Tensor,
+}
+
+impl Linear {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        self.weight.forward(x)?.broadcast_add(&self.bias)
+    }
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attention_out: Linear,
+    attention_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: LayerNorm,
+}
+
+pub struct Bert {
+    config: Config,
+    /// `[vocabulary, hidden]`; `QMatMul::embedding` dequantises only the rows asked for.
+    word: QMatMul,
+    position: Tensor,
+    token_type: Tensor,
+    embedding_norm: LayerNorm,
+    layers: Vec<Layer>,
+    device: Device,
+}
+
+impl Bert {
+    /// Builds the network from a file `parse` validated.
+    pub fn load(file: &[u8], layout: &Layout, precision: Precision) -> candle_core::Result<Self> {
+        let config = layout.config;
+        let device = Device::Cpu;
+        let weights = Weights {
+            file,
+            layout,
+            device: &device,
+        };
+        let (h, ff) = (config.hidden, config.feed_forward);
+        let layers = (0..config.layers)
+            .map(|l| {
+                let quantized = precision.keeps_transformer_quantized();
+                let linear = |name: &str, rows, cols| -> candle_core::Result<Linear> {
+                    Ok(Linear {
+                        weight: weights.matrix(&format!("l{l}.{name}.w"), rows, cols, quantized)?,
+                        bias: weights.vector(&format!("l{l}.{name}.b"))?,
+                    })
+                };
+                Ok(Layer {
+                    query: linear("q", h, h)?,
+                    key: linear("k", h, h)?,
+                    value: linear("v", h, h)?,
+                    attention_out: linear("ao", h, h)?,
+                    attention_norm: weights.layer_norm(&format!("l{l}.aln"))?,
+                    intermediate: linear("fi", ff, h)?,
+                    output: linear("fo", h, ff)?,
+                    output_norm: weights.layer_norm(&format!("l{l}.oln"))?,
+                })
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(Self {
+            config,
+            word: weights.matrix(
+                "emb.word",
+                config.vocabulary,
+                h,
+                precision.keeps_word_embeddings_quantized(),
+            )?,
+            position: weights
+                .vector("emb.pos")?
+                .reshape((config.max_positions, h))?,
+            // Only token type 0 is ever used: a comment is one segment.
+            token_type: weights.vector("emb.type")?.narrow(0, 0, h)?,
+            embedding_norm: weights.layer_norm("emb.ln")?,
+            layers,
+            device,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The mean-pooled, L2-normalised last hidden state of one token sequence (its length at
+    /// least 1 and at most the position count, every id a row of the word embeddings: the
+    /// caller checks).
+    pub fn embed(&self, ids: &[u32]) -> candle_core::Result<Vec<f32>> {
+        let tokens = ids.len();
+        let ids = Tensor::from_slice(ids, tokens, &self.device)?;
+        let words = self.word.embedding(&ids)?;
+        let positions = self.position.narrow(0, 0, tokens)?;
+        let summed = (words + positions)?.broadcast_add(&self.token_type)?;
+        let mut x = self.embedding_norm.forward(&summed)?;
+        for layer in &self.layers {
+            x = layer.forward(&x, self.config.heads)?;
+        }
+        let mean = x.mean(0)?;
+        let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?;
+        mean.broadcast_div(&norm)?.to_vec1::<f32>()
+    }
+}
+
+impl Layer {
+    fn forward(&self, x: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
+        let (tokens, hidden) = x.dims2()?;
+        let head_width = hidden / heads;
+        let split_heads = |y: Tensor| {
+            y.reshape((tokens, heads, head_width))?
+                .transpose(0, 1)?
+                .contiguous()
+        };
+        let query = split_heads(self.query.forward(x)?)?;
+        let key = split_heads(self.key.forward(x)?)?;
+        let value = split_heads(self.value.forward(x)?)?;
+        let scale = 1.0 / (head_width as f64).sqrt();
+        let scores = (query.matmul(&key.t()?)? * scale)?;
+        let attention = candle_nn::ops::softmax_last_dim(&scores)?;
+        let context = attention
+            .matmul(&value)?
+            .transpose(0, 1)?
+            .contiguous()?
+            .reshape((tokens, hidden))?;
+        let attended = self
+            .attention_norm
+            .forward(&(x + self.attention_out.forward(&context)?)?)?;
+        let inner = self.intermediate.forward(&attended)?.gelu_erf()?;
+        self.output_norm
+            .forward(&(&attended + self.output.forward(&inner)?)?)
+    }
+}
+
+/// Reads tensors out of the file bytes into candle.
+struct Weights<'a> {
+    file: &'a [u8],
+    layout: &'a Layout,
+    device: &'a Device,
+}
+
+impl Weights<'_> {
+    fn vector(&self, name: &str) -> candle_core::Result<Tensor> {
+        let entry = self.layout.tensor(name);
+        debug_assert_eq!(entry.kind, TensorType::F32);
+        let values: Vec<f32> = self.file[entry.bytes.clone()]
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        Tensor::from_vec(values, entry.values, self.device)
+    }
+
+    /// A `[rows, cols]` Q4_0 matrix, kept quantised or dequantised to f32.
+    fn matrix(
+        &self,
+        name: &str,
+        rows: usize,
+        cols: usize,
+        keep_quantized: bool,
+    ) -> candle_core::Result<QMatMul> {
+        let entry = self.layout.tensor(name);
+        debug_assert_eq!(entry.kind, TensorType::Q4_0);
+        // The file's Q4_0 block is ggml's: an fp16 scale, then byte j holding weight j in its
+        // low nibble and weight j + 16 in its high one, value (q - 8) · scale.
+        let quantized = qtensor_from_ggml(
+            GgmlDType::Q4_0,
+            &self.file[entry.bytes.clone()],
+            vec![rows, cols],
+            self.device,
+        )?;
+        if keep_quantized {
+            QMatMul::from_qtensor(quantized)
+        } else {
+            Ok(QMatMul::Tensor(quantized.dequantize(self.device)?))
+        }
+    }
+
+    fn layer_norm(&self, prefix: &str) -> candle_core::Result<LayerNorm> {
+        Ok(LayerNorm::new(
+            self.vector(&format!("{prefix}.w"))?,
+            self.vector(&format!("{prefix}.b"))?,
+            self.layout.config.layer_norm_eps,
+        ))
+    }
+}
