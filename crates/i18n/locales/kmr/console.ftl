@@ -1,4 +1,4 @@
-# Rûkara çavdêran (pirsgirêka 12), amade ji bo yekkirina şaxa wê.
+# Rûkara çavdêran (pirsgirêka 12).
 # Hemû pel hewceyî çavdêriya axêverekî zikmakî ye (needs native review).
 
 console-title = Çavdêrî

@@ -1,4 +1,4 @@
-# Moderatör konsolu (konu 12), dalının birleştirilmesi için hazır.
+# Moderatör konsolu (konu 12).
 
 console-title = Moderasyon
 console-tab-pending = Bekleyenler
