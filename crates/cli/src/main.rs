@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ipnet::IpNet;
-use tribune_server::{App, ServerConfig, parse_article_text, slugify};
+use tribune_server::{App, Language, PersianCalendar, ServerConfig, parse_article_text, slugify};
 use tribune_store::{NewArticle, Role, Store, StoreError};
 
 #[derive(Parser)]
@@ -156,6 +156,14 @@ struct ServeArgs {
     /// Send cookies without the Secure flag (only for plain-HTTP hosts other than localhost).
     #[arg(long)]
     insecure_cookies: bool,
+    /// The pages' language when the visitor picked none (`?lang=`), the browser asks for none
+    /// of ours, and (on a reader page) the article's language is none either: en, ar, ckb,
+    /// kmr, tr or fa.
+    #[arg(long, env = "TRIBUNE_DEFAULT_LANGUAGE", default_value = "en")]
+    default_language: Language,
+    /// The calendar of dates on Persian pages: solar-hijri or gregorian.
+    #[arg(long, default_value = "solar-hijri")]
+    persian_calendar: PersianCalendar,
 }
 
 /// A trusted proxy: a network in CIDR notation, or one address.
@@ -280,6 +288,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         max_concurrent_requests: args.max_concurrent_requests,
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        default_language: args.default_language,
+        persian_calendar: args.persian_calendar,
         ..ServerConfig::default()
     };
     let app = App::new(store, config, policy.as_deref()).with_context(|| match &args.policy {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 use tokio::sync::Semaphore;
+use tribune_i18n::{Language, Localizer, PersianCalendar};
 use tribune_moderation::Policy;
 use tribune_store::{Article, CommentRecord, Role, Store, StoreError, User};
 
@@ -58,6 +59,11 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Password hashes computed at once (each takes one core and 19 MiB for tens of ms).
     pub password_hashers: usize,
+    /// The pages' language when the visitor picked none, the browser names none of ours, and
+    /// (on a reader page) the article's language is not one either.
+    pub default_language: Language,
+    /// The calendar of dates on Persian pages.
+    pub persian_calendar: PersianCalendar,
 }
 
 impl Default for ServerConfig {
@@ -75,6 +81,8 @@ impl Default for ServerConfig {
             max_concurrent_requests: 256,
             max_connections: 1024,
             password_hashers: crate::passwords::default_workers(),
+            default_language: Language::English,
+            persian_calendar: PersianCalendar::SolarHijri,
         }
     }
 }
@@ -90,6 +98,8 @@ pub struct App {
     pub(crate) passwords: Passwords,
     /// The engine runs on blocking threads, this many comments at once.
     pub(crate) engine_slots: Arc<Semaphore>,
+    /// Every interface language's catalogue and formats.
+    pub(crate) localizer: Arc<Localizer>,
 }
 
 impl App {
@@ -116,6 +126,10 @@ impl App {
             policy_approve_clean: load(true)?,
             passwords: Passwords::new(config.password_hashers, config.password_hashers * 8)?,
             engine_slots: Arc::new(Semaphore::new(cores)),
+            localizer: Arc::new(
+                Localizer::new(config.persian_calendar)
+                    .map_err(|e| ServerError::Languages(e.to_string()))?,
+            ),
             config,
         })
     }

@@ -11,14 +11,27 @@ use serde_json::{Map, Value, json};
 
 use crate::ServerError;
 
+/// A value an error's catalogue message shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    Number(i64),
+    Text(String),
+}
+
+/// The named values of an error's catalogue message.
+pub type Details = Vec<(&'static str, Detail)>;
+
 /// An error answered to an API client.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
+    /// What went wrong, in English for developers; people read the catalogue's words
+    /// (`messages.rs`).
     pub message: String,
     /// The input field at fault, when one is.
     pub field: Option<&'static str>,
+    pub details: Details,
     /// Seconds after which a retry may succeed (sent as `Retry-After`).
     pub retry_after: Option<u64>,
 }
@@ -31,6 +44,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            details: Details::new(),
             retry_after,
         }
     }
@@ -80,13 +94,22 @@ impl ApiError {
 impl From<ServerError> for ApiError {
     fn from(error: ServerError) -> ApiError {
         match error {
-            ServerError::Input { code, message } => ApiError::bad_request(code, message),
+            ServerError::Input {
+                code,
+                message,
+                details,
+            } => ApiError {
+                details,
+                ..ApiError::bad_request(code, message)
+            },
             ServerError::Field {
                 field,
                 code,
                 message,
+                details,
             } => ApiError {
                 field: Some(field),
+                details,
                 ..ApiError::bad_request(code, format!("{field}: {message}"))
             },
             ServerError::NotFound { code, message } => ApiError::not_found(code, message),
@@ -133,9 +156,17 @@ impl From<ServerError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // A client that asked for another language gets the catalogue's words; English keeps
+        // the detailed developer message that clients already read.
+        let message = match crate::language::current() {
+            Some(language) if language.choice.language() != tribune_i18n::Language::English => {
+                crate::messages::error_text(&language.texts(), &self)
+            }
+            _ => self.message.clone(),
+        };
         let mut error = Map::new();
         error.insert("code".into(), Value::from(self.code));
-        error.insert("message".into(), Value::from(self.message));
+        error.insert("message".into(), Value::from(message));
         if let Some(field) = self.field {
             error.insert("field".into(), Value::from(field));
         }
@@ -208,10 +239,11 @@ pub async fn consistent_errors(request: Request, next: Next) -> Response {
             .unwrap_or("the request failed")
             .to_lowercase()
     });
+    let error = ApiError::new(status, code_for(status), message);
     let mut shaped = if api {
-        ApiError::new(status, code_for(status), message).into_response()
+        error.into_response()
     } else {
-        crate::pages::error_page(status, &message)
+        crate::pages::error_page(&error)
     };
     // Keep what the layer said about the error (Allow, Retry-After).
     for name in [header::ALLOW, header::RETRY_AFTER] {

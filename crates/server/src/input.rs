@@ -33,7 +33,9 @@ pub fn check_text(field: &'static str, value: &str, lines: Lines) -> Result<(), 
                 u32::from(c),
                 at + 1
             ),
-        )),
+        )
+        .with_text("character", format!("U+{:04X}", u32::from(c)))
+        .with_number("position", i64::try_from(at + 1).unwrap_or(i64::MAX))),
     }
 }
 
@@ -44,6 +46,12 @@ pub fn check_text(field: &'static str, value: &str, lines: Lines) -> Result<(), 
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
+
+/// The longest name to post under, in characters.
+const MAX_NAME_CHARS: usize = 80;
+
+/// The longest note on a decision, in characters.
+const MAX_NOTE_CHARS: usize = 1000;
 
 /// A name to post under: one line, no direction controls, at most 80 characters.
 pub fn author_name(raw: &str) -> Result<String, ServerError> {
@@ -63,13 +71,15 @@ pub fn author_name(raw: &str) -> Result<String, ServerError> {
                 "contains the direction control U+{:04X}, which would reorder the text shown after the name; remove it",
                 u32::from(c)
             ),
-        ));
+        )
+        .with_text("character", format!("U+{:04X}", u32::from(c))));
     }
-    if matches!(name.chars().count(), n if n > 80) {
+    if matches!(name.chars().count(), n if n > MAX_NAME_CHARS) {
         return Err(ServerError::input(
             "name_too_long",
-            "a name may have at most 80 characters",
-        ));
+            format!("a name may have at most {MAX_NAME_CHARS} characters"),
+        )
+        .with_number("limit", MAX_NAME_CHARS as i64));
     }
     Ok(name.to_owned())
 }
@@ -108,7 +118,9 @@ pub fn comment_body(raw: &str, max_chars: usize) -> Result<String, ServerError> 
         return Err(ServerError::input(
             "body_too_long",
             format!("the comment has {length} characters; the limit is {max_chars}"),
-        ));
+        )
+        .with_number("length", i64::try_from(length).unwrap_or(i64::MAX))
+        .with_number("limit", i64::try_from(max_chars).unwrap_or(i64::MAX)));
     }
     Ok(body.to_owned())
 }
@@ -140,11 +152,12 @@ pub fn decision_note(raw: Option<&str>) -> Result<Option<String>, ServerError> {
         return Ok(None);
     };
     check_text("note", note, Lines::Many)?;
-    if note.chars().count() > 1000 {
+    if note.chars().count() > MAX_NOTE_CHARS {
         return Err(ServerError::input(
             "note_too_long",
-            "a note may have at most 1000 characters",
-        ));
+            format!("a note may have at most {MAX_NOTE_CHARS} characters"),
+        )
+        .with_number("limit", MAX_NOTE_CHARS as i64));
     }
     Ok(Some(note.to_owned()))
 }

@@ -27,7 +27,9 @@ pub mod demo;
 mod error;
 mod facts;
 mod input;
+mod language;
 mod login;
+mod messages;
 mod metrics;
 mod moderation;
 mod pages;
@@ -45,21 +47,29 @@ use axum::response::Response;
 
 pub use app::{App, ServerConfig, create_user};
 pub use client::client_address;
+pub use error::{Detail, Details};
 pub use serve::{MAX_BODY_BYTES, serve, serve_metrics, serve_until, service};
 pub use submit::{CommentInput, MAX_STORED_VERDICT_BYTES, Submitted};
 pub use text::{ImportedArticle, parse_article_text, slugify};
+pub use tribune_i18n::{Language, PersianCalendar};
 
 /// What went wrong inside the server.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("{message}")]
-    Input { code: &'static str, message: String },
+    Input {
+        code: &'static str,
+        message: String,
+        /// What the catalogue message for `code` shows (a limit, a length).
+        details: Details,
+    },
     /// One named field of the input is unacceptable.
     #[error("{field}: {message}")]
     Field {
         field: &'static str,
         code: &'static str,
         message: String,
+        details: Details,
     },
     #[error("{message}")]
     NotFound { code: &'static str, message: String },
@@ -82,6 +92,8 @@ pub enum ServerError {
     Store(#[from] tribune_store::StoreError),
     #[error("moderation policy: {0}")]
     Policy(String),
+    #[error("interface languages: {0}")]
+    Languages(String),
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
     #[error("the operating system's random source failed: {0}")]
@@ -101,6 +113,7 @@ impl ServerError {
         ServerError::Input {
             code,
             message: message.into(),
+            details: Details::new(),
         }
     }
 
@@ -113,7 +126,24 @@ impl ServerError {
             field,
             code,
             message: message.into(),
+            details: Details::new(),
         }
+    }
+
+    /// Adds a number that the error's catalogue message shows (input errors only).
+    pub(crate) fn with_number(mut self, name: &'static str, value: i64) -> ServerError {
+        if let ServerError::Input { details, .. } | ServerError::Field { details, .. } = &mut self {
+            details.push((name, Detail::Number(value)));
+        }
+        self
+    }
+
+    /// Adds a piece of Tribune's own text (a code point) that the catalogue message shows.
+    pub(crate) fn with_text(mut self, name: &'static str, value: String) -> ServerError {
+        if let ServerError::Input { details, .. } | ServerError::Field { details, .. } = &mut self {
+            details.push((name, Detail::Text(value)));
+        }
+        self
     }
 
     pub(crate) fn not_found(code: &'static str, message: impl Into<String>) -> ServerError {

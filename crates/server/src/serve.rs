@@ -2,7 +2,7 @@
 //! through before it reaches a route.
 //!
 //! Outermost first: a request id (kept from the client or made up) and the request log,
-//! security and cache headers, the error shape of its side of the site, the whole body read within the request timeout (a
+//! security and cache headers, the request's language (`language.rs`), the error shape of its side of the site, the whole body read within the request timeout (a
 //! slow sender holds a connection, never a request slot), the concurrency limit past which
 //! requests are shed with 503 and `Retry-After` at once, and the handler timeout. Headers must
 //! arrive within the header timeout, which also closes idle keep-alive connections.
@@ -168,7 +168,7 @@ pub(crate) async fn metrics_response(app: &App) -> Response {
 pub fn service(app: Arc<App>) -> BoxCloneService<Request, Response, Infallible> {
     let request_timeout = app.config.request_timeout;
     let max_requests = app.config.max_concurrent_requests.max(1);
-    let router = crate::router(app);
+    let router = crate::router(app.clone());
     ServiceBuilder::new()
         .layer(BoxCloneService::layer())
         .map_response(|response: Response<_>| response.map(Body::new))
@@ -222,6 +222,10 @@ pub fn service(app: Arc<App>) -> BoxCloneService<Request, Response, Infallible> 
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::language::negotiate,
         ))
         .layer(middleware::from_fn(crate::error::consistent_errors))
         .layer(middleware::from_fn_with_state(request_timeout, read_body))

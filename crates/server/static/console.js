@@ -20,12 +20,18 @@
   var focused = null;
   var newComments = 0;
 
+  // Numbers in the page language's digits, as the server writes them.
+  var digits = new Intl.NumberFormat(document.documentElement.lang || undefined);
   function words(name, values) {
     var text = root.dataset['msg' + name] || '';
     Object.keys(values || {}).forEach(function (key) {
-      text = text.split('{' + key + '}').join(String(values[key]));
+      var value = values[key];
+      text = text.split('{' + key + '}').join(typeof value === 'number' ? digits.format(value) : String(value));
     });
     return text;
+  }
+  function decisionWord(decision) {
+    return root.dataset['wordsDecision' + camel(decision)] || decision;
   }
   function camel(code) {
     return String(code || '').split('_').map(function (part) {
@@ -146,7 +152,7 @@
     root.querySelectorAll('.card input.select').forEach(function (box) {
       box.checked = selected.has(Number(box.value));
     });
-    document.getElementById('selected-count').textContent = String(selected.size);
+    document.getElementById('selected-count').textContent = digits.format(selected.size);
   }
   function toggle(target) {
     if (!target || target.dataset.status !== 'pending') return;
@@ -323,7 +329,7 @@
           target.classList.add('stale');
           // A refusal already shown on the card says more; it stays.
           if (target.querySelector('.card-message').hidden) {
-            say(words('DecidedMeanwhile', { actor: decision.actor, decision: decision.decision }), target);
+            say(words('DecidedMeanwhile', { actor: decision.actor, decision: decisionWord(decision.decision) }), target);
           }
         }
       });

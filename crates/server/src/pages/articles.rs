@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tribune_store::CommentRecord;
 
-use super::{Layout, PageError, PageResult, Visitor, append_cookie, direction, when};
+use tribune_i18n::{Args, Language, Texts};
+
+use super::{Layout, PageError, PageResult, Visitor, append_cookie};
 use crate::client::ClientAddr;
 use crate::error::ApiError;
 use crate::security::random_token;
@@ -26,9 +28,10 @@ struct ArticleLink {
 
 #[derive(Template)]
 #[template(path = "index.html")]
-struct IndexPage {
-    layout: Layout,
+struct IndexPage<'a> {
+    layout: Layout<'a>,
     articles: Vec<ArticleLink>,
+    empty_message: String,
 }
 
 pub(super) async fn index(State(app): State<Arc<App>>, headers: HeaderMap) -> PageResult {
@@ -43,9 +46,15 @@ pub(super) async fn index(State(app): State<Arc<App>>, headers: HeaderMap) -> Pa
             comment_count,
         });
     }
+    let layout = visitor.layout(false);
+    let empty_message = layout.t.with(
+        "index-empty",
+        Args::new().text("command", "tribune article import FILE"),
+    );
     let page = IndexPage {
-        layout: visitor.layout(false),
+        layout,
         articles,
+        empty_message,
     };
     Ok(visitor.respond(&app, StatusCode::OK, page.render()?))
 }
@@ -57,13 +66,13 @@ struct CommentView {
     when: String,
 }
 
-impl From<&CommentRecord> for CommentView {
-    fn from(c: &CommentRecord) -> CommentView {
+impl CommentView {
+    fn new(c: &CommentRecord, t: &Texts) -> CommentView {
         CommentView {
             id: c.id,
             author: c.author_name.clone(),
             body: c.body.clone(),
-            when: when(c.created_at),
+            when: t.when(c.created_at),
         }
     }
 }
@@ -93,8 +102,8 @@ pub(super) struct CommentForm {
 
 #[derive(Template)]
 #[template(path = "article.html")]
-struct ArticlePage {
-    layout: Layout,
+struct ArticlePage<'a> {
+    layout: Layout<'a>,
     slug: String,
     title: String,
     article_lang: String,
@@ -124,12 +133,17 @@ async fn render_article(
     error: Option<ApiError>,
 ) -> PageResult {
     let article = app.article(slug).await?;
+    let layout = visitor.layout_for_article(
+        &article.lang,
+        &format!("/articles/{}", urlencode_path(&article.slug)),
+    );
+    let t = layout.t;
     let comments = app.store.approved_comments(article.id).await?;
     let mut threads: Vec<Thread> = comments
         .iter()
         .filter(|c| c.parent_id.is_none())
         .map(|c| Thread {
-            comment: c.into(),
+            comment: CommentView::new(c, &t),
             replies: Vec::new(),
         })
         .collect();
@@ -138,20 +152,28 @@ async fn render_article(
             .iter_mut()
             .find(|t| Some(t.comment.id) == reply.parent_id)
         {
-            thread.replies.push(reply.into());
+            thread.replies.push(CommentView::new(reply, &t));
         }
     }
-    let reply_to =
-        reply_to.and_then(|id| comments.iter().find(|c| c.id == id).map(CommentView::from));
+    let reply_to = reply_to.and_then(|id| {
+        comments
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| CommentView::new(c, &t))
+    });
     let (status, retry_after, error) = match error {
-        Some(error) => (error.status, error.retry_after, Some(error.message)),
+        Some(error) => (
+            error.status,
+            error.retry_after,
+            Some(crate::messages::error_text(&t, &error)),
+        ),
         None => (StatusCode::OK, None, None),
     };
     let page = ArticlePage {
-        layout: visitor.layout(false),
+        layout,
         slug: article.slug.clone(),
         title: article.title.clone(),
-        article_dir: direction(&article.lang),
+        article_dir: Language::from_tag(&article.lang).map_or("auto", |l| l.direction().as_str()),
         article_lang: article.lang.clone(),
         paragraphs: article.body.split("\n\n").map(str::to_owned).collect(),
         comment_count: comments.len(),
@@ -208,10 +230,10 @@ pub(super) async fn post_comment(
         return Err(ServerError::input("malformed_form", "the form could not be read").into());
     };
     if !visitor.csrf_matches(&form.csrf) {
-        return Err(PageError(ServerError::Forbidden {
-            code: "bad_csrf",
-            message: "This form has expired. Go back, reload the page and post again.".into(),
-        }));
+        return Err(PageError::Message {
+            status: StatusCode::FORBIDDEN,
+            id: "article-form-expired",
+        });
     }
     let parent_id = match form.parent_id.trim() {
         "" => None,
@@ -256,5 +278,13 @@ pub(super) async fn post_comment(
             .await
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// A slug as it stands in a path, encoded as the templates' `urlencode` does.
+fn urlencode_path(slug: &str) -> String {
+    match askama::filters::urlencode(slug) {
+        Ok(encoded) => encoded.to_string(),
+        Err(never) => match never {},
     }
 }

@@ -19,8 +19,8 @@ use crate::{App, ServerError};
 
 #[derive(Template)]
 #[template(path = "login.html")]
-struct LoginPage {
-    layout: Layout,
+struct LoginPage<'a> {
+    layout: Layout<'a>,
     username: String,
     error: Option<String>,
 }
@@ -109,10 +109,17 @@ pub(super) async fn login_submit(
             Err(other) => return Err(other.into()),
         }
     };
+    let layout = visitor.layout(false);
+    // The log-in form's own words for its two refusals; the others in their codes' words.
+    let error = match refusal.code {
+        "bad_csrf" => layout.t.get("login-form-expired"),
+        "bad_credentials" => layout.t.get("login-bad-credentials"),
+        _ => crate::messages::error_text(&layout.t, &refusal),
+    };
     let page = LoginPage {
-        layout: visitor.layout(false),
+        layout,
         username: form.username,
-        error: Some(refusal.message),
+        error: Some(error),
     };
     let mut response = visitor.respond(&app, refusal.status, page.render()?);
     if let Some(seconds) = refusal.retry_after {
@@ -143,10 +150,10 @@ pub(super) async fn logout(
         && visitor.session.is_some()
     {
         if !visitor.csrf_matches(&sent) {
-            return Err(super::PageError(ServerError::Forbidden {
-                code: "bad_csrf",
-                message: "This form has expired, so you are still logged in. Reload the page and log out again.".into(),
-            }));
+            return Err(super::PageError::Message {
+                status: StatusCode::FORBIDDEN,
+                id: "logout-form-expired",
+            });
         }
         app.logout(&token).await?;
     }

@@ -17,8 +17,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tribune_store::Session;
 
+use tribune_i18n::{Language, Texts};
+
 use crate::auth::session_token;
 use crate::error::ApiError;
+use crate::language::RequestLanguage;
 use crate::security::{CSRF_COOKIE, constant_time_eq, cookie, random_token, set_cookie};
 use crate::{App, ServerError};
 
@@ -39,10 +42,20 @@ pub fn routes() -> Router<Arc<App>> {
         .fallback(not_found)
 }
 
-/// What every page's frame needs.
-struct Layout {
-    lang: &'static str,
+/// A link of the language switcher.
+struct LanguageLink {
+    tag: &'static str,
+    name: &'static str,
     dir: &'static str,
+    href: String,
+    current: bool,
+}
+
+/// What every page's frame needs.
+struct Layout<'a> {
+    /// The page's words, in its language.
+    t: Texts<'a>,
+    languages: Vec<LanguageLink>,
     viewer: Option<String>,
     /// The token this page's forms carry: the session's for moderators, else the visitor's
     /// CSRF cookie.
@@ -50,12 +63,35 @@ struct Layout {
     wide: bool,
 }
 
-/// Who is looking at a page, and the CSRF token their forms must carry.
+impl<'a> Layout<'a> {
+    /// The frame of a page in `language`, whose switcher links lead back to `path`.
+    fn new(language: &'a RequestLanguage, chosen: Language, path: &str) -> Layout<'a> {
+        Layout {
+            t: language.localizer.texts(chosen),
+            languages: Language::ALL
+                .iter()
+                .map(|l| LanguageLink {
+                    tag: l.tag(),
+                    name: l.native_name(),
+                    dir: l.direction().as_str(),
+                    href: format!("{path}?lang={}", l.tag()),
+                    current: *l == chosen,
+                })
+                .collect(),
+            viewer: None,
+            csrf: String::new(),
+            wide: false,
+        }
+    }
+}
+
+/// Who is looking at a page, in which language, and the CSRF token their forms must carry.
 struct Visitor {
     session: Option<Session>,
     csrf: String,
     /// Set when the visitor had no CSRF cookie yet.
     new_cookie: Option<String>,
+    language: RequestLanguage,
 }
 
 impl Visitor {
@@ -72,20 +108,31 @@ impl Visitor {
                 (fresh.clone(), Some(fresh))
             }
         };
+        let language = current_language()?;
         Ok(Visitor {
             session,
             csrf,
             new_cookie,
+            language,
         })
     }
 
-    fn layout(&self, wide: bool) -> Layout {
+    fn layout(&self, wide: bool) -> Layout<'_> {
+        self.framed(self.language.choice.language(), &self.language.path, wide)
+    }
+
+    /// The frame of a page about an article in `article_lang`, at `path`.
+    fn layout_for_article(&self, article_lang: &str, path: &str) -> Layout<'_> {
+        let language = self.language.choice.language_for_article(article_lang);
+        self.framed(language, path, false)
+    }
+
+    fn framed(&self, language: Language, path: &str, wide: bool) -> Layout<'_> {
         Layout {
-            lang: "en",
-            dir: "ltr",
             viewer: self.session.as_ref().map(|s| s.user.username.clone()),
             csrf: self.csrf.clone(),
             wide,
+            ..Layout::new(&self.language, language, path)
         }
     }
 
@@ -104,6 +151,12 @@ impl Visitor {
     }
 }
 
+/// The request's language (see `language.rs`).
+fn current_language() -> Result<RequestLanguage, ServerError> {
+    crate::language::current()
+        .ok_or_else(|| ServerError::Languages("the catalogues could not be loaded".into()))
+}
+
 fn append_cookie(response: &mut Response, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -111,75 +164,93 @@ fn append_cookie(response: &mut Response, value: &str) {
 }
 
 /// An error shown as a page.
-struct PageError(ServerError);
+enum PageError {
+    /// An error of the operations, in the words of its code.
+    Server(ServerError),
+    /// A refusal with words of its own page (an expired form).
+    Message {
+        status: StatusCode,
+        id: &'static str,
+    },
+}
 
 impl From<ServerError> for PageError {
     fn from(e: ServerError) -> PageError {
-        PageError(e)
+        PageError::Server(e)
     }
 }
 
 impl From<tribune_store::StoreError> for PageError {
     fn from(e: tribune_store::StoreError) -> PageError {
-        PageError(e.into())
+        PageError::Server(e.into())
     }
 }
 
 impl From<askama::Error> for PageError {
     fn from(e: askama::Error) -> PageError {
-        PageError(e.into())
+        PageError::Server(e.into())
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        // The same status, message and Retry-After as the API would give.
-        let error = ApiError::from(self.0);
-        let mut response = error_page(error.status, &error.message);
-        if let Some(seconds) = error.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        match self {
+            PageError::Server(error) => {
+                // The same status and Retry-After as the API would give.
+                let error = ApiError::from(error);
+                let mut response = error_page(&error);
+                if let Some(seconds) = error.retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                }
+                response
+            }
+            PageError::Message { status, id } => message_page(status, |t| t.get(id)),
         }
-        response
     }
 }
 
-/// A page for an error status, in words for readers.
-pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
-    let heading = match status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::CONFLICT => "Not possible now",
-        StatusCode::TOO_MANY_REQUESTS => "Slow down",
-        StatusCode::SERVICE_UNAVAILABLE => "Back in a moment",
-        StatusCode::REQUEST_TIMEOUT => "The request took too long",
-        status if status.is_server_error() => "Something went wrong",
-        _ => "Something is wrong with the request",
-    };
-    let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
-        "The server failed to show this page; the error has been logged."
-    } else {
-        message
-    };
-    message_page(status, heading, message)
+/// A page for an error, in words for readers in the request's language.
+pub(crate) fn error_page(error: &ApiError) -> Response {
+    message_page(error.status, |t| {
+        if error.status == StatusCode::INTERNAL_SERVER_ERROR {
+            t.get("error-page-failed")
+        } else {
+            crate::messages::error_text(t, error)
+        }
+    })
 }
 
-fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
+/// The heading of an error page for `status`.
+fn error_heading(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "error-page-not-found",
+        StatusCode::FORBIDDEN => "error-page-forbidden",
+        StatusCode::CONFLICT => "error-page-conflict",
+        StatusCode::TOO_MANY_REQUESTS => "error-page-too-many",
+        StatusCode::SERVICE_UNAVAILABLE => "error-page-unavailable",
+        StatusCode::REQUEST_TIMEOUT => "error-page-timeout",
+        status if status.is_server_error() => "error-page-server",
+        _ => "error-page-bad-request",
+    }
+}
+
+fn message_page(status: StatusCode, message: impl FnOnce(&Texts) -> String) -> Response {
+    let Some(language) = crate::language::current() else {
+        return (status, "the interface languages could not be loaded").into_response();
+    };
+    let layout = Layout::new(&language, language.choice.language(), &language.path);
+    let heading = layout.t.get(error_heading(status));
+    let message = message(&layout.t);
     let page = MessagePage {
-        layout: Layout {
-            lang: "en",
-            dir: "ltr",
-            viewer: None,
-            csrf: String::new(),
-            wide: false,
-        },
-        heading,
-        message,
+        layout,
+        heading: &heading,
+        message: &message,
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, message.to_owned()).into_response(),
+        Err(_) => (status, message.clone()).into_response(),
     }
 }
 
@@ -188,17 +259,13 @@ type PageResult = Result<Response, PageError>;
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage<'a> {
-    layout: Layout,
+    layout: Layout<'a>,
     heading: &'a str,
     message: &'a str,
 }
 
 async fn not_found() -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Not found",
-        "There is no page at this address.",
-    )
+    message_page(StatusCode::NOT_FOUND, |t| t.get("error-page-no-such-page"))
 }
 
 async fn stylesheet() -> impl IntoResponse {
@@ -219,28 +286,4 @@ async fn status_script() -> impl IntoResponse {
         ],
         include_str!("../../static/status.js"),
     )
-}
-
-/// A time for people: UTC, to the minute.
-fn when(millis: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(millis / 1000)
-        .map(|t| {
-            format!(
-                "{}-{:02}-{:02} {:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        })
-        .unwrap_or_default()
-}
-
-/// Right-to-left for the publisher's Arabic-script languages.
-fn direction(lang: &str) -> &'static str {
-    match lang {
-        "ar" | "ckb" | "fa" => "rtl",
-        _ => "ltr",
-    }
 }

@@ -16,6 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use tribune_i18n::{Args, Texts};
+
 use super::{Layout, PageError, PageResult, Visitor, append_cookie};
 use crate::security::{cookie, set_cookie_at};
 use crate::{App, ServerError};
@@ -49,21 +51,24 @@ fn no_referrer(mut response: Response) -> Response {
 
 #[derive(Template)]
 #[template(path = "comment_status.html")]
-struct CommentStatusPage {
-    layout: Layout,
+struct CommentStatusPage<'a> {
+    layout: Layout<'a>,
     slug: String,
     article_title: String,
+    article_lang: String,
     status: &'static str,
-    reason: Option<String>,
+    /// What a rejected author reads: the rejection and the guideline broken.
+    rejection: String,
     body: String,
     private_link: String,
 }
 
 #[derive(Template)]
 #[template(path = "open_status.html")]
-struct OpenStatusPage {
-    layout: Layout,
+struct OpenStatusPage<'a> {
+    layout: Layout<'a>,
     id: i64,
+    explained: String,
     error: Option<String>,
 }
 
@@ -80,19 +85,16 @@ pub(super) struct TokenForm {
     token: String,
 }
 
-/// What a rejection category means, in the words of the guidelines.
-fn rejection_reason(category: &str) -> &'static str {
+/// A rejection in the guidelines' words: the category's reason (`reason-<category>`), or
+/// the guidelines as a whole for a category the catalogue does not know.
+fn rejection(t: &Texts, category: Option<&str>) -> String {
     match category {
-        "profanity" => "it contains profanity",
-        "vulgarity" => "it contains vulgarity",
-        "threat" => "it contains a threat",
-        "personal_attack" => "it attacks a person",
-        "identity_abuse" => {
-            "it abuses people for who they are (such as sexism, racism, homophobia or xenophobia)"
+        Some(category) => {
+            let id = format!("reason-{category}");
+            let reason = t.get(if t.has(&id) { &id } else { "reason-other" });
+            t.with("status-rejected", Args::new().text("reason", reason))
         }
-        "promotion" => "it is commercial or personal promotion",
-        "off_topic" => "it is not about the article",
-        _ => "it does not meet the community guidelines",
+        None => t.get("status-rejected-no-reason"),
     }
 }
 
@@ -130,15 +132,15 @@ pub(super) async fn comment_status_page(
         .article_by_id(comment.article_id)
         .await?
         .ok_or_else(|| ServerError::not_found("unknown_article", "the article is gone"))?;
+    let layout = visitor.layout(false);
+    let rejection = rejection(&layout.t, comment.category.as_deref());
     let page = CommentStatusPage {
-        layout: visitor.layout(false),
+        layout,
         slug: article.slug,
         article_title: article.title,
+        article_lang: article.lang,
         status: comment.status.as_str(),
-        reason: comment
-            .category
-            .as_deref()
-            .map(|c| rejection_reason(c).to_owned()),
+        rejection,
         body: comment.body,
         private_link: format!("/comments/{id}#token={token}"),
     };
@@ -155,11 +157,18 @@ fn open_form(
     visitor: &Visitor,
     id: i64,
     status: StatusCode,
-    error: Option<String>,
+    error: Option<&str>,
 ) -> PageResult {
+    let layout = visitor.layout(false);
+    let explained = layout.t.with(
+        "status-open-explained",
+        Args::new().text("marker", "#token="),
+    );
+    let error = error.map(|id| layout.t.get(id));
     let page = OpenStatusPage {
-        layout: visitor.layout(false),
+        layout,
         id,
+        explained,
         error,
     };
     Ok(no_referrer(visitor.respond(app, status, page.render()?)))
@@ -182,7 +191,7 @@ pub(super) async fn open_status_page(
             &visitor,
             id,
             StatusCode::FORBIDDEN,
-            Some("This form has expired. Open your private link again.".into()),
+            Some("status-form-expired"),
         );
     }
     let token = form.token.trim();
@@ -192,7 +201,7 @@ pub(super) async fn open_status_page(
             &visitor,
             id,
             StatusCode::FORBIDDEN,
-            Some("That is not the private link of this comment.".into()),
+            Some("status-wrong-token"),
         );
     }
     match app.comment_for_author(id, token).await {
@@ -206,8 +215,8 @@ pub(super) async fn open_status_page(
             &visitor,
             id,
             StatusCode::FORBIDDEN,
-            Some("That is not the private link of this comment.".into()),
+            Some("status-wrong-token"),
         ),
-        Err(other) => Err(PageError(other)),
+        Err(other) => Err(PageError::Server(other)),
     }
 }

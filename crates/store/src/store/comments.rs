@@ -240,17 +240,35 @@ impl Store {
             .write(move |conn| {
                 Box::pin(async move {
                     let now = now_millis();
-                    let rows = sqlx::query(AssertSqlSafe(sql))
-                        .bind(now)
-                        .bind(user_id)
-                        .bind(limit)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                    let mut ids = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        let id: i64 = row.try_get("id")?;
-                        hold_claim(conn, id, user_id, now + ttl_ms).await?;
-                        ids.push(id);
+                    let wanted = usize::try_from(limit).unwrap_or(0);
+                    let mut ids: Vec<i64> = Vec::with_capacity(wanted);
+                    // On PostgreSQL another node's claim committed after a statement's snapshot
+                    // is invisible to its SELECT (whose row lock was released by then), so
+                    // `hold_claim` refuses what someone else holds, and a SELECT run again (a
+                    // new snapshot) finds the comments still free. SQLite has one writer: one
+                    // round. The rounds are bounded; a claim may come back short, never shared.
+                    for _round in 0..3 {
+                        let rows = sqlx::query(AssertSqlSafe(sql.clone()))
+                            .bind(now)
+                            .bind(user_id)
+                            .bind(limit)
+                            .fetch_all(&mut *conn)
+                            .await?;
+                        let mut refused = false;
+                        for row in &rows {
+                            let id: i64 = row.try_get("id")?;
+                            if ids.contains(&id) || ids.len() >= wanted {
+                                continue;
+                            }
+                            if hold_claim(conn, id, user_id, now, now + ttl_ms).await? {
+                                ids.push(id);
+                            } else {
+                                refused = true;
+                            }
+                        }
+                        if !refused || ids.len() >= wanted {
+                            break;
+                        }
                     }
                     Ok(ids)
                 })
@@ -293,8 +311,10 @@ impl Store {
                         if free.is_none() {
                             continue;
                         }
-                        hold_claim(conn, id, user_id, now + ttl_ms).await?;
-                        claimed.push(id);
+                        // Refused when another node's claim committed since the SELECT.
+                        if hold_claim(conn, id, user_id, now, now + ttl_ms).await? {
+                            claimed.push(id);
+                        }
                     }
                     Ok(claimed)
                 })
@@ -356,24 +376,29 @@ impl Store {
     }
 }
 
-/// Gives `user_id` the claim on a comment until `expires_at` (taking over an expired one).
+/// Gives `user_id` the claim on a comment until `expires_at`, only if no one else holds a live
+/// claim on it (taking over an expired one); says whether it was taken.
 async fn hold_claim(
     conn: &mut AnyConnection,
     comment_id: i64,
     user_id: i64,
+    now: i64,
     expires_at: i64,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    let taken = sqlx::query(
         "INSERT INTO claims (comment_id, user_id, expires_at) VALUES ($1, $2, $3) \
          ON CONFLICT (comment_id) DO UPDATE SET \
-         user_id = excluded.user_id, expires_at = excluded.expires_at",
+         user_id = excluded.user_id, expires_at = excluded.expires_at \
+         WHERE claims.user_id = excluded.user_id OR claims.expires_at <= $4",
     )
     .bind(comment_id)
     .bind(user_id)
     .bind(expires_at)
+    .bind(now)
     .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(taken > 0)
 }
 
 /// What is stored under a submission's idempotency key, to tell a retry of the same comment

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use tribune_moderation::Verdict;
 use tribune_store::{AlikeCounts, ConsoleItem, Status, Store, StoreError};
 
-use super::super::when;
+use tribune_i18n::{Args, Texts};
+
+use super::words::{category_word, status_word};
 use crate::app::REJECTION_CATEGORIES;
 
 /// How many of the author's earlier comments a card lists.
@@ -19,16 +21,19 @@ const ALIKE_SELECTED: i64 = 200;
 pub(super) struct Segment {
     pub text: String,
     pub category: Option<String>,
+    /// The category's label in the page's words.
+    pub label: Option<String>,
 }
 
 pub(super) struct ScoreView {
-    pub category: String,
+    pub label: String,
     pub value: String,
     pub high: bool,
 }
 
 pub(super) struct CategoryOption {
     pub name: &'static str,
+    pub label: String,
     pub key: usize,
     pub selected: bool,
 }
@@ -41,7 +46,7 @@ pub(super) struct ParentView {
 pub(super) struct HistoryItem {
     pub id: i64,
     pub when: String,
-    pub status: &'static str,
+    pub status_label: String,
     pub excerpt: String,
 }
 
@@ -63,18 +68,22 @@ pub(super) struct CardView {
     pub when: String,
     pub lang: String,
     pub status: &'static str,
+    pub status_label: String,
     pub decided_by: Option<String>,
-    pub category: Option<String>,
+    pub category_label: Option<String>,
     pub claimed_by_other: Option<String>,
     pub risk: String,
     pub segments: Vec<Segment>,
-    pub labels: Vec<String>,
+    /// The evidence's categories: (name, label).
+    pub labels: Vec<(String, String)>,
     pub scores: Vec<ScoreView>,
     pub reasons: Vec<String>,
     pub paragraph: Option<String>,
     pub parent: Option<ParentView>,
     pub history: HistoryView,
-    pub alike: AlikeCounts,
+    /// "Alike pending: 5 near-duplicates · …" split around the near-duplicates' count, which
+    /// the page marks.
+    pub alike_words: (String, String, String),
     /// The pending comments alike to this one, itself included, space-separated.
     pub alike_ids: String,
     /// The engine's category, which `r` rejects as; none when the engine named none.
@@ -86,14 +95,16 @@ pub(super) struct CardView {
 pub(super) struct CardBuilder<'a> {
     store: &'a Store,
     viewer: &'a str,
+    t: Texts<'a>,
     articles: HashMap<i64, Vec<String>>,
 }
 
 impl<'a> CardBuilder<'a> {
-    pub(super) fn new(store: &'a Store, viewer: &'a str) -> CardBuilder<'a> {
+    pub(super) fn new(store: &'a Store, viewer: &'a str, t: Texts<'a>) -> CardBuilder<'a> {
         CardBuilder {
             store,
             viewer,
+            t,
             articles: HashMap::new(),
         }
     }
@@ -114,6 +125,18 @@ impl<'a> CardBuilder<'a> {
             .collect();
         labels.sort();
         labels.dedup();
+        let t = self.t;
+        let labels = labels
+            .into_iter()
+            .map(|name| {
+                let label = category_word(t, &name);
+                (name, label)
+            })
+            .collect();
+        let mut segments = highlight(&c.body, evidence);
+        for segment in &mut segments {
+            segment.label = segment.category.as_deref().map(|c| category_word(t, c));
+        }
         let suggested = verdict
             .as_ref()
             .and_then(|v| v.category)
@@ -152,17 +175,18 @@ impl<'a> CardBuilder<'a> {
             article_title: item.article_title.clone(),
             author: c.author_name.clone(),
             email: c.author_email.clone(),
-            when: when(c.created_at),
+            when: t.when(c.created_at),
             lang: item.facts.lang.clone().unwrap_or_default(),
             status: c.status.as_str(),
+            status_label: status_word(t, c.status.as_str()),
             decided_by: item.decided_by.clone().filter(|_| !pending),
-            category: c.category.clone(),
+            category_label: c.category.as_deref().map(|c| category_word(t, c)),
             claimed_by_other: item
                 .claimed_by
                 .clone()
                 .filter(|holder| holder != self.viewer),
-            risk: format!("{:.2}", item.risk),
-            segments: highlight(&c.body, evidence),
+            risk: t.hundredths(item.risk),
+            segments,
             labels,
             scores: verdict
                 .as_ref()
@@ -171,8 +195,8 @@ impl<'a> CardBuilder<'a> {
                         .iter()
                         .filter(|(_, s)| **s >= 0.05)
                         .map(|(category, s)| ScoreView {
-                            category: category.as_str().to_owned(),
-                            value: format!("{s:.2}"),
+                            label: category_word(t, category.as_str()),
+                            value: t.hundredths(f64::from(*s)),
                             high: *s >= 0.5,
                         })
                         .collect()
@@ -191,20 +215,20 @@ impl<'a> CardBuilder<'a> {
                 rejection_rate: if decided == 0 {
                     String::new()
                 } else {
-                    format!("{}", history.rejected * 100 / decided)
+                    t.number(history.rejected * 100 / decided)
                 },
                 items: history
                     .comments
                     .into_iter()
                     .map(|h| HistoryItem {
                         id: h.id,
-                        when: when(h.created_at),
-                        status: h.status.as_str(),
+                        when: t.when(h.created_at),
+                        status_label: status_word(t, h.status.as_str()),
                         excerpt: excerpt(&h.body, 140),
                     })
                     .collect(),
             },
-            alike,
+            alike_words: alike_words(t, &alike),
             alike_ids: alike_ids
                 .iter()
                 .map(i64::to_string)
@@ -216,6 +240,7 @@ impl<'a> CardBuilder<'a> {
                 .enumerate()
                 .map(|(i, name)| CategoryOption {
                     name,
+                    label: category_word(t, name),
                     key: i + 1,
                     selected: suggested == Some(*name),
                 })
@@ -251,6 +276,23 @@ impl<'a> CardBuilder<'a> {
     }
 }
 
+/// The alike counts in the page's words, split around the near-duplicates' count (the
+/// message's first number in every catalogue).
+fn alike_words(t: Texts, alike: &AlikeCounts) -> (String, String, String) {
+    let text = t.with(
+        "console-alike",
+        Args::new()
+            .number("near", alike.near_duplicates)
+            .number("author", alike.same_author)
+            .number("link", alike.same_link),
+    );
+    let near = t.number(alike.near_duplicates);
+    match text.split_once(&near) {
+        Some((before, after)) => (before.to_owned(), near, after.to_owned()),
+        None => (text, String::new(), String::new()),
+    }
+}
+
 /// The first `chars` characters of a text, with an ellipsis when cut.
 pub(super) fn excerpt(text: &str, chars: usize) -> String {
     let mut out: String = text.chars().take(chars).collect();
@@ -283,11 +325,13 @@ pub(super) fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -
             segments.push(Segment {
                 text: body[at..span.start].to_owned(),
                 category: None,
+                label: None,
             });
         }
         segments.push(Segment {
             text: body[span.start..span.end].to_owned(),
             category: Some(span.category.as_str().to_owned()),
+            label: None,
         });
         at = span.end;
     }
@@ -295,6 +339,7 @@ pub(super) fn highlight(body: &str, evidence: &[tribune_moderation::Evidence]) -
         segments.push(Segment {
             text: body[at..].to_owned(),
             category: None,
+            label: None,
         });
     }
     segments

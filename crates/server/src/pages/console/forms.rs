@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use tribune_store::Session;
@@ -26,10 +26,10 @@ async fn form_session(
         return Ok(Err(Redirect::to("/login").into_response()));
     };
     if !visitor.csrf_matches(csrf) {
-        return Err(PageError(ServerError::Forbidden {
-            code: "bad_csrf",
-            message: words::FORM_EXPIRED.into(),
-        }));
+        return Err(PageError::Message {
+            status: StatusCode::FORBIDDEN,
+            id: "console-form-expired",
+        });
     }
     moderator(&session)?;
     Ok(Ok(session))
@@ -145,8 +145,7 @@ pub(super) async fn decide_many(
             field("note").filter(|n| !n.trim().is_empty()),
         )
         .await?;
-    let message = words::bulk_summary(&outcomes);
-    super::message_page(&app, &headers, &message).await
+    super::message_page(&app, &headers, |t| words::bulk_summary(t, &outcomes)).await
 }
 
 /// Ids written space- or comma-separated.
@@ -186,7 +185,7 @@ pub(super) async fn undo(
     };
     let id = parse_comment_id(&id)?;
     app.undo(&session.user, id).await?;
-    super::message_page(&app, &headers, &words::undone(id)).await
+    super::message_page(&app, &headers, |t| words::undone(t, id)).await
 }
 
 /// Gives back the claims of a console that is being left (sent with `navigator.sendBeacon`,

@@ -14,8 +14,7 @@ use super::card::{CardBuilder, CardView};
 use super::{moderator, parse_comment_id, words};
 use crate::App;
 use crate::ServerError;
-use crate::app::REJECTION_CATEGORIES;
-use crate::pages::{Layout, PageResult, Visitor, when};
+use crate::pages::{Layout, PageResult, Visitor};
 
 pub(super) struct DecisionRow {
     pub id: i64,
@@ -23,7 +22,8 @@ pub(super) struct DecisionRow {
     pub actor: String,
     pub by_engine: bool,
     pub decision: &'static str,
-    pub category: Option<String>,
+    pub decision_label: String,
+    pub category_label: Option<String>,
     pub note: Option<String>,
     pub risk: Option<String>,
     pub latest: bool,
@@ -31,11 +31,12 @@ pub(super) struct DecisionRow {
 
 #[derive(Template)]
 #[template(path = "console_history.html")]
-struct HistoryPage {
-    layout: Layout,
+struct HistoryPage<'a> {
+    layout: Layout<'a>,
     card: CardView,
     rows: Vec<DecisionRow>,
-    categories: &'static [&'static str],
+    /// The guideline categories: (name, label).
+    categories: Vec<(&'static str, String)>,
     notice: Option<String>,
 }
 
@@ -55,13 +56,15 @@ pub(super) async fn history_page(
         return Ok(Redirect::to("/login").into_response());
     };
     moderator(session)?;
+    let layout = visitor.layout(true);
+    let t = layout.t;
     let id = parse_comment_id(&id)?;
     let item = app
         .store
         .console_item(id)
         .await?
         .ok_or_else(|| ServerError::not_found("unknown_comment", words::NO_SUCH_COMMENT))?;
-    let card = CardBuilder::new(&app.store, &session.user.username)
+    let card = CardBuilder::new(&app.store, &session.user.username, t)
         .card(item)
         .await?;
     let decisions = app.history(id).await?;
@@ -70,24 +73,25 @@ pub(super) async fn history_page(
         .into_iter()
         .map(|d| DecisionRow {
             id: d.id,
-            when: when(d.created_at),
+            when: t.when(d.created_at),
             by_engine: matches!(d.actor, Actor::Engine(_)),
             actor: match d.actor {
                 Actor::Engine(name) | Actor::User(name) => name,
             },
             decision: d.decision.as_str(),
-            category: d.category,
+            decision_label: words::decision_word(t, d.decision.as_str()),
+            category_label: d.category.as_deref().map(|c| words::category_word(t, c)),
             note: d.note,
-            risk: d.risk.map(|r| format!("{r:.2}")),
+            risk: d.risk.map(|r| t.hundredths(r)),
             latest: Some(d.id) == last,
         })
         .collect();
     let page = HistoryPage {
-        layout: visitor.layout(true),
+        layout,
         card,
         rows,
-        categories: &REJECTION_CATEGORIES,
-        notice: query.overturned.map(|_| words::overturned(id)),
+        categories: words::categories(t),
+        notice: query.overturned.map(|_| words::overturned(t, id)),
     };
     Ok(visitor.respond(&app, StatusCode::OK, page.render()?))
 }

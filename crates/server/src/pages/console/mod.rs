@@ -18,6 +18,7 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tribune_i18n::Texts;
 use tribune_store::{Role, Session};
 
 use super::{Layout, PageError, Visitor};
@@ -51,7 +52,7 @@ fn parse_comment_id(raw: &str) -> Result<i64, ServerError> {
 #[derive(Template)]
 #[template(path = "console_message.html")]
 struct MessagePage<'a> {
-    layout: Layout,
+    layout: Layout<'a>,
     message: &'a str,
 }
 
@@ -59,12 +60,14 @@ struct MessagePage<'a> {
 async fn message_page(
     app: &App,
     headers: &HeaderMap,
-    message: &str,
+    message: impl FnOnce(Texts) -> String,
 ) -> Result<Response, PageError> {
     let visitor = Visitor::of(app, headers).await?;
+    let layout = visitor.layout(true);
+    let message = message(layout.t);
     let page = MessagePage {
-        layout: visitor.layout(true),
-        message,
+        layout,
+        message: &message,
     };
     Ok(visitor.respond(app, StatusCode::OK, page.render()?))
 }

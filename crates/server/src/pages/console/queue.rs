@@ -14,14 +14,14 @@ use super::card::{CardBuilder, CardView, excerpt};
 use super::query::{ConsoleQuery, FilterValues, LANGUAGES, RawQuery, View, cursor_text, link};
 use super::{moderator, words};
 use crate::App;
-use crate::app::REJECTION_CATEGORIES;
-use crate::pages::{Layout, PageResult, Visitor, when};
+use crate::pages::{Layout, PageResult, Visitor};
+use tribune_i18n::{Args, Texts};
 
 /// Cards per page: a screen or two, decided by keyboard; the next page is one cursor away.
 pub(super) const PAGE_SIZE: i64 = 25;
 
 pub(super) struct Tab {
-    pub label: &'static str,
+    pub label: String,
     pub count: Option<i64>,
     pub href: String,
     pub current: bool,
@@ -33,7 +33,8 @@ pub(super) struct LogRow {
     pub when: String,
     pub actor: String,
     pub decision: &'static str,
-    pub category: Option<String>,
+    pub decision_label: String,
+    pub category_label: Option<String>,
     pub note: Option<String>,
     pub author: String,
     pub excerpt: String,
@@ -41,8 +42,8 @@ pub(super) struct LogRow {
 
 #[derive(Template)]
 #[template(path = "console.html")]
-struct ConsolePage {
-    layout: Layout,
+struct ConsolePage<'a> {
+    layout: Layout<'a>,
     view: &'static str,
     oldest: Option<String>,
     tabs: Vec<Tab>,
@@ -51,25 +52,63 @@ struct ConsolePage {
     next_link: Option<String>,
     values: FilterValues,
     languages: &'static [&'static str],
-    categories: &'static [&'static str],
+    /// The guideline categories: (name, label).
+    categories: Vec<(&'static str, String)>,
     articles: Vec<(String, String)>,
     notice: Option<String>,
     undo_id: Option<i64>,
     latest_decision: i64,
     viewer: String,
+    script_messages: ScriptMessages,
+    /// "{count} selected" around the count the script keeps up to date.
+    selected_count_words: (String, String),
 }
 
-fn log_row(entry: LogEntry) -> LogRow {
+/// The script's messages with placeholders of its own, which it fills in.
+struct ScriptMessages {
+    decided_meanwhile: String,
+    new_comments: String,
+    bulk_done: String,
+}
+
+impl ScriptMessages {
+    fn new(t: Texts) -> ScriptMessages {
+        let with = |id: &str, names: &[&'static str]| {
+            let args = names.iter().fold(Args::new(), |args, name| {
+                args.text(name, format!("{{{name}}}"))
+            });
+            t.with(id, args)
+        };
+        ScriptMessages {
+            decided_meanwhile: with("console-msg-decided-meanwhile", &["actor", "decision"]),
+            new_comments: with("console-msg-new-comments", &["n"]),
+            bulk_done: with("console-msg-bulk-done", &["decided", "refused"]),
+        }
+    }
+}
+
+/// A message with one count split where the count stands, for the script to fill in.
+fn around_count(t: Texts, id: &str) -> (String, String) {
+    const MARK: &str = "\u{E000}";
+    let text = t.with(id, Args::new().text("count", MARK));
+    match text.split_once(MARK) {
+        Some((before, after)) => (before.to_owned(), after.to_owned()),
+        None => (String::new(), text),
+    }
+}
+
+fn log_row(t: Texts, entry: LogEntry) -> LogRow {
     let d = entry.decision;
     LogRow {
         decision_id: d.id,
         comment_id: d.comment_id,
-        when: when(d.created_at),
+        when: t.when(d.created_at),
         actor: match &d.actor {
             tribune_store::Actor::Engine(name) | tribune_store::Actor::User(name) => name.clone(),
         },
         decision: d.decision.as_str(),
-        category: d.category,
+        decision_label: words::decision_word(t, d.decision.as_str()),
+        category_label: d.category.as_deref().map(|c| words::category_word(t, c)),
         note: d.note,
         author: entry.author_name,
         excerpt: excerpt(&entry.body, 160),
@@ -86,6 +125,8 @@ pub(super) async fn console_page(
         return Ok(Redirect::to("/login").into_response());
     };
     moderator(session)?;
+    let layout = visitor.layout(true);
+    let t = layout.t;
     let mut query = ConsoleQuery::parse(&raw)?;
     if let Some(slug) = &query.article_slug {
         // An unknown article filters everything out rather than nothing.
@@ -102,7 +143,7 @@ pub(super) async fn console_page(
                 .store
                 .console_queue(kind, &query.filter, query.after, PAGE_SIZE, session.user.id)
                 .await?;
-            let mut builder = CardBuilder::new(&app.store, &session.user.username);
+            let mut builder = CardBuilder::new(&app.store, &session.user.username, t);
             for item in page.items {
                 cards.push(builder.card(item).await?);
             }
@@ -119,7 +160,7 @@ pub(super) async fn console_page(
             log = entries
                 .into_iter()
                 .take(PAGE_SIZE as usize)
-                .map(log_row)
+                .map(|entry| log_row(t, entry))
                 .collect();
             if more && let Some(last) = log.last() {
                 next_link = Some(link(&raw, "log", Some(&format!("d{}", last.decision_id))));
@@ -135,7 +176,7 @@ pub(super) async fn console_page(
     let tabs = words::TABS
         .iter()
         .map(|(name, label)| Tab {
-            label,
+            label: t.get(label),
             count: count(name),
             href: link(&raw, name, None),
             current: query.view.name() == *name,
@@ -150,23 +191,25 @@ pub(super) async fn console_page(
         .map(|a| (a.slug, a.title))
         .collect();
     let page = ConsolePage {
-        layout: visitor.layout(true),
+        layout,
         view: query.view.name(),
         oldest: counts
             .oldest_pending_at
-            .map(|at| words::waiting_for(tribune_store::now_millis() - at)),
+            .map(|at| words::waiting_for(t, tribune_store::now_millis() - at)),
         tabs,
         cards,
         log,
         next_link,
         values: raw.values(),
         languages: &LANGUAGES,
-        categories: &REJECTION_CATEGORIES,
+        categories: words::categories(t),
         articles,
-        notice: decided.map(words::decided),
+        notice: decided.map(|id| words::decided(t, id)),
         undo_id: decided,
         latest_decision,
         viewer: session.user.username.clone(),
+        script_messages: ScriptMessages::new(t),
+        selected_count_words: around_count(t, "console-selected"),
     };
     Ok(visitor.respond(&app, StatusCode::OK, page.render()?))
 }
