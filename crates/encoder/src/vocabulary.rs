@@ -4,8 +4,9 @@
 //!
 //! The list of kept pieces (`vocabulary/kept-pieces.bin`, rebuilt by
 //! `cargo run -p tribune-encoder --example prune_vocabulary`) holds every piece the
-//! full tokenizer uses on our labelled data, every single-character piece, every special token
-//! and the lowest-scoring piece.
+//! full tokenizer uses on our labelled data (corpus, corpus-extra, the functional suite, the
+//! newsroom examples) and this crate's test sentences, every single-character piece, every
+//! special token and the lowest-scoring piece.
 //!
 //! Why it is exact on that data: Unigram tokenisation is a Viterbi search for the
 //! highest-scoring segmentation over the lattice of vocabulary pieces. Removing pieces only
