@@ -105,7 +105,7 @@ fn main() {
             continue;
         }
         let status = Command::new(&exe).env(CASE_VARIABLE, name).status();
-        if !status.is_ok_and(|s| s.success()) {
+        if !status.as_ref().is_ok_and(|s| s.success()) {
             eprintln!("case {name} failed: {status:?}");
             std::process::exit(1);
         }

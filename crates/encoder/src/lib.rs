@@ -7,6 +7,10 @@
 //! tokenizer of the same model) — and nothing else; no network, no global state. It knows
 //! nothing of comments, policies or storage.
 //!
+//! By default only the 57,636 of the tokenizer's 250,002 pieces that our six languages use are
+//! held, with their word-embedding rows ([`Vocabulary`]; [`vocabulary`] says why that is exact
+//! on our data); [`Encoder::load_with_vocabulary`] can keep them all.
+//!
 //! Three precisions run the same network ([`Precision`]): `F32` dequantises every weight (the
 //! reference, about 470 MB); `Q4Embeddings` (the default) keeps the word-embedding matrix as
 //! stored and dequantises the rows a comment uses; `Q4` keeps every matrix as stored (Q4_0 ×
