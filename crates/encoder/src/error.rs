@@ -23,6 +23,8 @@ pub enum EncoderError {
         pieces: usize,
         rows: usize,
     },
+    #[error("{}: cannot prune its vocabulary: {what}", path.display())]
+    PrunedVocabulary { path: PathBuf, what: String },
     #[error(
         "max_tokens {requested} is out of range: at least 3 and at most the model's {positions} positions"
     )]

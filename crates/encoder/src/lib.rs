@@ -7,6 +7,10 @@
 //! tokenizer of the same model) — and nothing else; no network, no global state. It knows
 //! nothing of comments, policies or storage.
 //!
+//! By default only the 57,636 of the tokenizer's 250,002 pieces that our six languages use are
+//! held, with their word-embedding rows ([`Vocabulary`]; [`vocabulary`] says why that is exact
+//! on our data); [`Encoder::load_with_vocabulary`] can keep them all.
+//!
 //! Three precisions run the same network ([`Precision`]): `F32` dequantises every weight (the
 //! reference, about 470 MB); `Q4Embeddings` (the default) keeps the word-embedding matrix as
 //! stored and dequantises the rows a comment uses; `Q4` keeps every matrix as stored (Q4_0 ×
@@ -29,6 +33,7 @@ mod model;
 #[cfg(test)]
 mod testing;
 mod tokenize;
+pub mod vocabulary;
 
 use std::io::Read;
 use std::path::Path;
@@ -36,9 +41,11 @@ use std::path::Path;
 pub use error::EncoderError;
 pub use model::Precision;
 pub use tokenize::QUERY_PREFIX;
+pub use vocabulary::Vocabulary;
 
 use model::Bert;
 use tokenize::TextTokenizer;
+use vocabulary::KeptPieces;
 
 /// The model file's name inside the model folder.
 pub const MODEL_FILE: &str = "e5-small-q4.bin";
@@ -68,12 +75,45 @@ pub struct Encoder {
     tokenizer: TextTokenizer,
     model: Bert,
     options: EncoderOptions,
+    /// With the pruned vocabulary, the full vocabulary's id of each word-embedding row held,
+    /// ascending.
+    kept: Option<Vec<u32>>,
 }
 
 impl Encoder {
-    /// Loads `dir/e5-small-q4.bin` and `dir/tokenizer.json`, checking the file's layout and
-    /// that the two belong together.
+    /// Loads `dir/e5-small-q4.bin` and `dir/tokenizer.json` with the pruned vocabulary (the
+    /// pieces our six languages use; see [`Vocabulary`]), checking the file's layout and that
+    /// the two belong together.
     pub fn load(dir: &Path, options: EncoderOptions) -> Result<Self, EncoderError> {
+        Self::load_with_vocabulary(dir, options, Vocabulary::Pruned)
+    }
+
+    /// [`Encoder::load`] with the vocabulary chosen: `Full` reads any text with the pieces
+    /// the model was trained with, at about 300 MB more.
+    pub fn load_with_vocabulary(
+        dir: &Path,
+        options: EncoderOptions,
+        vocabulary: Vocabulary,
+    ) -> Result<Self, EncoderError> {
+        let kept = match vocabulary {
+            Vocabulary::Full => None,
+            Vocabulary::Pruned => {
+                Some(
+                    KeptPieces::builtin().map_err(|what| EncoderError::PrunedVocabulary {
+                        path: dir.join(TOKENIZER_FILE),
+                        what,
+                    })?,
+                )
+            }
+        };
+        Self::load_kept(dir, options, kept.as_ref())
+    }
+
+    fn load_kept(
+        dir: &Path,
+        options: EncoderOptions,
+        kept: Option<&KeptPieces>,
+    ) -> Result<Self, EncoderError> {
         let model_path = dir.join(MODEL_FILE);
         let file = read_aligned(&model_path)?;
         let bytes = &bytemuck::cast_slice::<u16, u8>(&file.words)[..file.len];
@@ -90,14 +130,17 @@ impl Encoder {
         }
         let tokenizer = TextTokenizer::load(
             &dir.join(TOKENIZER_FILE),
+            kept,
             config.vocabulary,
             options.max_tokens,
         )?;
-        let model = Bert::load(bytes, &layout, options.precision)?;
+        let kept = kept.map(|list| list.ids().to_vec());
+        let model = Bert::load(bytes, &layout, options.precision, kept.as_deref())?;
         Ok(Self {
             tokenizer,
             model,
             options,
+            kept,
         })
     }
 
@@ -105,13 +148,27 @@ impl Encoder {
         self.options
     }
 
+    pub fn vocabulary(&self) -> Vocabulary {
+        match self.kept {
+            Some(_) => Vocabulary::Pruned,
+            None => Vocabulary::Full,
+        }
+    }
+
+    /// Word-embedding rows held: the kept pieces, or every row of the model.
+    pub fn pieces(&self) -> usize {
+        self.kept
+            .as_ref()
+            .map_or(self.model.config().vocabulary, Vec::len)
+    }
+
     /// Width of an embedding (384).
     pub fn dimensions(&self) -> usize {
         self.model.config().hidden
     }
 
-    /// The token ids the encoder reads for `text`: `"query: "` prepended, start and end
-    /// tokens included, cut to `max_tokens`.
+    /// The token ids the encoder reads for `text` (ids of the full vocabulary, whichever is
+    /// loaded): `"query: "` prepended, start and end tokens included, cut to `max_tokens`.
     pub fn tokenize(&self, text: &str) -> Result<Vec<u32>, EncoderError> {
         self.tokenizer.encode(text)
     }
@@ -122,7 +179,8 @@ impl Encoder {
     }
 
     /// The embedding of a token sequence as [`Encoder::tokenize`] makes them (start and end
-    /// tokens included): between 1 and `max_tokens` ids, each a row of the model.
+    /// tokens included): between 1 and `max_tokens` ids, each a row of the model (and, with
+    /// the pruned vocabulary, a kept piece).
     pub fn embed_tokens(&self, ids: &[u32]) -> Result<Embedding, EncoderError> {
         if ids.is_empty() || ids.len() > self.options.max_tokens {
             return Err(EncoderError::Tokens(format!(
@@ -137,7 +195,22 @@ impl Encoder {
                 "token id {id} is not below the vocabulary's {rows} rows"
             )));
         }
-        Ok(Embedding(self.model.embed(ids)?))
+        let rows = match &self.kept {
+            None => ids.to_vec(),
+            Some(kept) => ids
+                .iter()
+                .map(|id| {
+                    kept.binary_search(id).map(|row| row as u32).map_err(|_| {
+                        EncoderError::Tokens(format!(
+                            "token id {id} is not in the pruned vocabulary's {} pieces (load \
+                             the full vocabulary to read it)",
+                            kept.len()
+                        ))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Embedding(self.model.embed(&rows)?))
     }
 }
 
@@ -184,7 +257,7 @@ fn read_aligned(path: &Path) -> Result<AlignedFile, EncoderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{TinyModel, reference_embedding, tiny_config};
+    use crate::testing::{TinyModel, reference_embedding, tiny_config, tiny_vocabulary};
 
     fn tiny_folder(model: &TinyModel) -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temporary folder");
@@ -197,7 +270,7 @@ mod tests {
             precision,
             max_tokens: 16,
         };
-        Encoder::load(dir, options).expect("the tiny model loads")
+        Encoder::load_with_vocabulary(dir, options, Vocabulary::Full).expect("the tiny model loads")
     }
 
     #[test]
@@ -253,6 +326,104 @@ mod tests {
         }
     }
 
+    const TINY_OPTIONS: EncoderOptions = EncoderOptions {
+        precision: Precision::Q4Embeddings,
+        max_tokens: 16,
+    };
+
+    /// The tiny tokenizer pruned to what `texts` use (with its four special tokens and every
+    /// single character): "▁the" is left out unless a text says "the".
+    fn tiny_list(full: &Encoder, texts: &[&str]) -> KeptPieces {
+        let used: Vec<u32> = texts
+            .iter()
+            .flat_map(|text| full.tokenize(text).expect("tokenizes"))
+            .collect();
+        let (list, _) =
+            KeptPieces::select(&tiny_vocabulary(), &[0, 1, 2, 3], used).expect("a list");
+        list
+    }
+
+    fn pieces(ids: &[u32]) -> Vec<String> {
+        let vocabulary = tiny_vocabulary();
+        ids.iter()
+            .map(|&id| vocabulary[id as usize].0.clone())
+            .collect()
+    }
+
+    #[test]
+    fn pruning_keeps_the_tokens_and_embeddings_of_the_texts_it_was_made_from() {
+        let dir = tiny_folder(&TinyModel::random(tiny_config(), 13));
+        let texts = ["a bridge is open", "zzz, qqq. bridges"];
+        for precision in [Precision::F32, Precision::Q4Embeddings, Precision::Q4] {
+            let full = load(dir.path(), precision);
+            let list = tiny_list(&full, &texts);
+            assert!(list.ids().len() < full.pieces(), "something is pruned");
+            let options = EncoderOptions {
+                precision,
+                ..TINY_OPTIONS
+            };
+            let pruned = Encoder::load_kept(dir.path(), options, Some(&list)).expect("loads");
+            assert_eq!(pruned.vocabulary(), Vocabulary::Pruned);
+            assert_eq!(pruned.pieces(), list.ids().len());
+            for text in texts {
+                let ids = full.tokenize(text).expect("tokenizes");
+                assert_eq!(pruned.tokenize(text).expect("tokenizes"), ids, "{text:?}");
+                let (a, b) = (full.embed(text).expect("embeds"), pruned.embed(text));
+                let worst = a
+                    .as_slice()
+                    .iter()
+                    .zip(b.expect("embeds").as_slice())
+                    .map(|(x, y)| (x - y).abs())
+                    .fold(0.0, f32::max);
+                assert!(worst < 1e-5, "{precision:?} {text:?}: differs by {worst}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_needing_a_pruned_piece_falls_back_to_smaller_pieces() {
+        let dir = tiny_folder(&TinyModel::random(tiny_config(), 17));
+        let full = load(dir.path(), Precision::Q4Embeddings);
+        let list = tiny_list(&full, &["a bridge is open"]);
+        let pruned = Encoder::load_kept(dir.path(), TINY_OPTIONS, Some(&list)).expect("loads");
+        let text = "the bridge";
+        let (whole, cut) = (
+            full.tokenize(text).expect("tokenizes"),
+            pruned.tokenize(text).expect("tokenizes"),
+        );
+        assert!(pieces(&whole).contains(&"▁the".to_owned()));
+        assert_eq!(
+            pieces(&cut)[3..8],
+            ["▁", "t", "h", "e", "▁bridge"].map(str::to_owned)
+        );
+        assert_eq!(pieces(&cut).concat(), pieces(&whole).concat());
+        assert!(!cut.contains(&3), "no unknown piece: {:?}", pieces(&cut));
+        pruned.embed_tokens(&cut).expect("embeds");
+        let refused = pruned.embed_tokens(&whole).expect_err("▁the has no row");
+        assert!(
+            refused
+                .to_string()
+                .contains("is not in the pruned vocabulary's"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn the_committed_list_refuses_a_tokenizer_it_was_not_made_for() {
+        let dir = tiny_folder(&TinyModel::random(tiny_config(), 19));
+        let error = Encoder::load(dir.path(), TINY_OPTIONS)
+            .err()
+            .expect("refused");
+        let message = error.to_string();
+        assert!(matches!(error, EncoderError::PrunedVocabulary { .. }));
+        assert!(
+            message.contains(TOKENIZER_FILE)
+                && message.contains("made for a tokenizer of 250002 pieces")
+                && message.contains("this one has 39"),
+            "{message}"
+        );
+    }
+
     #[test]
     fn a_long_text_is_cut_to_max_tokens_keeping_its_start_and_end_tokens() {
         let dir = tiny_folder(&TinyModel::random(tiny_config(), 3));
@@ -305,12 +476,13 @@ mod tests {
         word.values = 20 * 64;
         word.data.truncate(20 * 2 * 18);
         let dir = tiny_folder(&small);
-        let error = Encoder::load(
+        let error = Encoder::load_with_vocabulary(
             dir.path(),
             EncoderOptions {
                 max_tokens: 16,
                 ..options
             },
+            Vocabulary::Full,
         )
         .err()
         .expect("refused");

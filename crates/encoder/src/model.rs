@@ -6,7 +6,7 @@ use candle_core::quantized::{GgmlDType, QMatMul, ggml_file::qtensor_from_ggml};
 use candle_core::{D, Device, Module, Tensor};
 use candle_nn::LayerNorm;
 
-use crate::format::{Config, Layout, TensorType};
+use crate::format::{Config, Layout, Q4_BLOCK, Q4_BLOCK_BYTES, TensorType};
 
 /// How the weights are held in memory and multiplied. Every variant computes from the same
 /// 4-bit weights; they differ in memory and speed (`cargo bench -p tribune-encoder`).
@@ -69,8 +69,14 @@ pub struct Bert {
 }
 
 impl Bert {
-    /// Builds the network from a file `parse` validated.
-    pub fn load(file: &[u8], layout: &Layout, precision: Precision) -> candle_core::Result<Self> {
+    /// Builds the network from a file `parse` validated; with `kept` (ascending ids below the
+    /// vocabulary), only those word-embedding rows, row `i` of the matrix being `kept[i]`.
+    pub fn load(
+        file: &[u8],
+        layout: &Layout,
+        precision: Precision,
+        kept: Option<&[u32]>,
+    ) -> candle_core::Result<Self> {
         let config = layout.config;
         let device = Device::Cpu;
         let weights = Weights {
@@ -102,10 +108,10 @@ impl Bert {
             .collect::<candle_core::Result<Vec<_>>>()?;
         Ok(Self {
             config,
-            word: weights.matrix(
+            word: weights.rows(
                 "emb.word",
-                config.vocabulary,
                 h,
+                kept,
                 precision.keeps_word_embeddings_quantized(),
             )?,
             position: weights
@@ -123,13 +129,13 @@ impl Bert {
         &self.config
     }
 
-    /// The mean-pooled, L2-normalised last hidden state of one token sequence (its length at
-    /// least 1 and at most the position count, every id a row of the word embeddings: the
-    /// caller checks).
-    pub fn embed(&self, ids: &[u32]) -> candle_core::Result<Vec<f32>> {
-        let tokens = ids.len();
-        let ids = Tensor::from_slice(ids, tokens, &self.device)?;
-        let words = self.word.embedding(&ids)?;
+    /// The mean-pooled, L2-normalised last hidden state of one token sequence, given as rows
+    /// of the word-embedding matrix held (its length at least 1 and at most the position
+    /// count, every row held: the caller checks).
+    pub fn embed(&self, rows: &[u32]) -> candle_core::Result<Vec<f32>> {
+        let tokens = rows.len();
+        let rows = Tensor::from_slice(rows, tokens, &self.device)?;
+        let words = self.word.embedding(&rows)?;
         let positions = self.position.narrow(0, 0, tokens)?;
         let summed = (words + positions)?.broadcast_add(&self.token_type)?;
         let mut x = self.embedding_norm.forward(&summed)?;
@@ -199,19 +205,54 @@ impl Weights<'_> {
     ) -> candle_core::Result<QMatMul> {
         let entry = self.layout.tensor(name);
         debug_assert_eq!(entry.kind, TensorType::Q4_0);
+        self.quantized(&self.file[entry.bytes.clone()], rows, cols, keep_quantized)
+    }
+
+    fn quantized(
+        &self,
+        data: &[u8],
+        rows: usize,
+        cols: usize,
+        keep_quantized: bool,
+    ) -> candle_core::Result<QMatMul> {
         // The file's Q4_0 block is ggml's: an fp16 scale, then byte j holding weight j in its
         // low nibble and weight j + 16 in its high one, value (q - 8) · scale.
-        let quantized = qtensor_from_ggml(
-            GgmlDType::Q4_0,
-            &self.file[entry.bytes.clone()],
-            vec![rows, cols],
-            self.device,
-        )?;
+        let quantized = qtensor_from_ggml(GgmlDType::Q4_0, data, vec![rows, cols], self.device)?;
         if keep_quantized {
             QMatMul::from_qtensor(quantized)
         } else {
             Ok(QMatMul::Tensor(quantized.dequantize(self.device)?))
         }
+    }
+
+    /// The rows `kept` of a `[vocabulary, cols]` Q4_0 matrix (all of them without `kept`),
+    /// copied block by block so that quantised rows stay quantised.
+    fn rows(
+        &self,
+        name: &str,
+        cols: usize,
+        kept: Option<&[u32]>,
+        keep_quantized: bool,
+    ) -> candle_core::Result<QMatMul> {
+        let entry = self.layout.tensor(name);
+        let rows = entry.values / cols;
+        let Some(kept) = kept else {
+            return self.matrix(name, rows, cols, keep_quantized);
+        };
+        let row_bytes = cols / Q4_BLOCK * Q4_BLOCK_BYTES;
+        let all = &self.file[entry.bytes.clone()];
+        // In `u16`s, so that the blocks (an fp16 scale first, 18 bytes each) are aligned for
+        // candle to read in place, as the file's are.
+        let mut words = vec![0u16; kept.len() * row_bytes / 2];
+        let data = bytemuck::cast_slice_mut::<u16, u8>(&mut words);
+        for (out, &id) in data.chunks_exact_mut(row_bytes).zip(kept) {
+            let start = id as usize * row_bytes;
+            let row = all.get(start..start + row_bytes).ok_or_else(|| {
+                candle_core::Error::Msg(format!("{name} has no row {id} of {rows}"))
+            })?;
+            out.copy_from_slice(row);
+        }
+        self.quantized(data, kept.len(), cols, keep_quantized)
     }
 
     fn layer_norm(&self, prefix: &str) -> candle_core::Result<LayerNorm> {

@@ -214,6 +214,13 @@ pub fn tiny_tokenizer_json() -> String {
     .to_string()
 }
 
+/// The tiny tokenizer's pieces and scores, in id order.
+pub fn tiny_vocabulary() -> Vec<(String, f64)> {
+    let file: serde_json::Value =
+        serde_json::from_str(&tiny_tokenizer_json()).expect("the tiny tokenizer is JSON");
+    serde_json::from_value(file["model"]["vocab"].clone()).expect("pieces and scores")
+}
+
 /// The network written as plain loops over f32 weights dequantised by hand: the twin the
 /// candle forward is checked against.
 pub fn reference_embedding(file: &[u8], ids: &[u32]) -> Vec<f32> {
