@@ -390,7 +390,8 @@ impl DenseHeads {
         let k = match self.languages.iter().position(|(c, _)| c == language) {
             Some(k) => k,
             None if self.languages.len() < usize::from(u8::MAX) => {
-                self.languages.push((language.to_owned(), [None; HEAD_COUNT]));
+                self.languages
+                    .push((language.to_owned(), [None; HEAD_COUNT]));
                 self.languages.len() - 1
             }
             None => {
@@ -790,8 +791,16 @@ mod tests {
             seed: 7,
             ..dense_train_config()
         };
-        let c = DenseHeads::train("test-heads", 8, 128, &["constant"], &train_x, &other, |_| {})
-            .expect("trains");
+        let c = DenseHeads::train(
+            "test-heads",
+            8,
+            128,
+            &["constant"],
+            &train_x,
+            &other,
+            |_| {},
+        )
+        .expect("trains");
         assert_ne!(
             DenseHeads::train(
                 "test-heads",
@@ -832,7 +841,10 @@ mod tests {
         ));
         assert!(matches!(
             DenseHeads::from_bytes(&bytes[..5]),
-            Err(LearnedError::Truncated { what: "format version", .. })
+            Err(LearnedError::Truncated {
+                what: "format version",
+                ..
+            })
         ));
         // A cut body with a valid checksum of what remains: the reader names the field.
         let mut cut = bytes[..bytes.len() - 8 - 40].to_vec();
@@ -877,7 +889,10 @@ mod tests {
             .collect();
         let stack = fit_stack(&rows);
         assert!(stack.encoder > 1.0 && stack.learned > 1.0, "{stack:?}");
-        assert!((stack.encoder / stack.learned - 1.0).abs() < 0.3, "{stack:?}");
+        assert!(
+            (stack.encoder / stack.learned - 1.0).abs() < 0.3,
+            "{stack:?}"
+        );
         assert_eq!(fit_stack(&[(1.0, 0.0, true)]), Stack::IDENTITY);
     }
 }

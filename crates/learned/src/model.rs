@@ -1011,7 +1011,10 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    pub(crate) fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], LearnedError> {
+    pub(crate) fn array<const N: usize>(
+        &mut self,
+        what: &'static str,
+    ) -> Result<[u8; N], LearnedError> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(what, N)?);
         Ok(a)
@@ -1067,7 +1070,12 @@ impl<'a> Reader<'a> {
         Ok((calibration, thresholds))
     }
 
-    pub(crate) fn corrupt(&self, what: &'static str, offset: usize, detail: String) -> LearnedError {
+    pub(crate) fn corrupt(
+        &self,
+        what: &'static str,
+        offset: usize,
+        detail: String,
+    ) -> LearnedError {
         LearnedError::Corrupt {
             what,
             offset,

@@ -134,15 +134,13 @@ fn named_category(head: Head, scores: &[(f32, bool); HEAD_COUNT]) -> Category {
                 Head::PersonalAttack,
                 Head::IdentityAbuse,
             ];
-            let best = abuse
-                .into_iter()
-                .fold(Head::PersonalAttack, |best, h| {
-                    if scores[h.index()].0 > scores[best.index()].0 {
-                        h
-                    } else {
-                        best
-                    }
-                });
+            let best = abuse.into_iter().fold(Head::PersonalAttack, |best, h| {
+                if scores[h.index()].0 > scores[best.index()].0 {
+                    h
+                } else {
+                    best
+                }
+            });
             learned::category(best).unwrap_or(Category::PersonalAttack)
         })
 }
@@ -263,7 +261,8 @@ pub fn read_with_encoder<E>(
         Some((h, c))
     } else {
         let approve = settings.approve_in(lang);
-        let clean = !approve.is_empty() && approve.iter().all(|&h| score(h) < settings.approve_below);
+        let clean =
+            !approve.is_empty() && approve.iter().all(|&h| score(h) < settings.approve_below);
         if first.decision == Decision::Review
             && first.category.is_none()
             && !inputs.truncated
@@ -285,7 +284,14 @@ pub fn read_with_encoder<E>(
 
     if let Some((h, c)) = raised.filter(|_| !protected) {
         let base = score(h);
-        occlusion_evidence(comment.text, &inputs, heads, (h, base, c), &mut out, &mut embed)?;
+        occlusion_evidence(
+            comment.text,
+            &inputs,
+            heads,
+            (h, base, c),
+            &mut out,
+            &mut embed,
+        )?;
     }
     Ok(out)
 }

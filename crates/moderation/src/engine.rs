@@ -391,11 +391,7 @@ pub fn encoder_inputs(text: &str, lang: Option<&str>, policy: &Policy) -> Encode
             .map_or(0.0, |&(_, s)| s)
     };
     let protected = structure.negated || learned_protected(&x);
-    let promotion = a
-        .promo
-        .iter()
-        .map(|p| p.weight)
-        .fold(0.0f32, f32::max);
+    let promotion = a.promo.iter().map(|p| p.weight).fold(0.0f32, f32::max);
     let mut extras: Vec<f32> = [
         Category::Profanity,
         Category::Vulgarity,

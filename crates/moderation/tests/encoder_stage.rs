@@ -5,8 +5,8 @@
 use std::cell::Cell;
 
 use tribune_learned::{
-    DenseExample, DenseHeads, Head, Labels, StackRow, ThresholdTargets,
-    calibrate_dense, dense_train_config,
+    DenseExample, DenseHeads, Head, Labels, StackRow, ThresholdTargets, calibrate_dense,
+    dense_train_config,
 };
 use tribune_moderation::{
     Category, Comment, Decision, ENCODER_EXTRAS, EncoderHeads, Policy, encoder_inputs, moderate,
@@ -191,8 +191,10 @@ fn clean_comments_stay_approved_and_unflagged_reviews_may_be_approved() {
     off.set_auto_approve(false);
     let first = moderate(&comment(text), None, &off);
     assert_eq!(first.decision, Decision::Review);
-    let v = read_with_encoder(&comment(text), &first, &heads, &off, |t| Ok::<_, ()>(embed(t)))
-        .expect("embeds");
+    let v = read_with_encoder(&comment(text), &first, &heads, &off, |t| {
+        Ok::<_, ()>(embed(t))
+    })
+    .expect("embeds");
     assert_eq!(v.decision, Decision::Review);
     // A language whose `approve` list is empty is never approved by the encoder.
     let never = approving("[encoder.languages.en]\napprove = []\n");
@@ -243,7 +245,9 @@ fn an_embedding_of_the_wrong_width_leaves_the_fast_verdict() {
     .expect("embeds");
     assert_eq!(v.decision, first.decision);
     assert!(
-        v.reasons.iter().any(|r| r.contains("the fast verdict stands")),
+        v.reasons
+            .iter()
+            .any(|r| r.contains("the fast verdict stands")),
         "{:?}",
         v.reasons
     );
@@ -261,7 +265,10 @@ fn the_committed_heads_load_and_damaged_files_are_refused() {
     let e = EncoderHeads::from_bytes(&damaged).expect_err("damaged");
     assert!(e.to_string().contains("checksum"), "{e}");
     let e = EncoderHeads::from_bytes(&bytes[..bytes.len() / 2]).expect_err("cut");
-    assert!(e.to_string().contains("corrupt") || e.to_string().contains("truncated"), "{e}");
+    assert!(
+        e.to_string().contains("corrupt") || e.to_string().contains("truncated"),
+        "{e}"
+    );
     // A valid file whose extra inputs are not the engine's.
     let other = DenseHeads::train(
         "other",
