@@ -1,6 +1,6 @@
 //! The encoder's place in the CLI: the model folder's flag, its status in `tribune check`, the
-//! loaded stage `moderate`, `check` and `eval` read comments with, and (built with the
-//! `encoder` feature) `tribune embed`.
+//! loaded stage `moderate`, `check` and `eval` read comments with and `serve` reads them with
+//! off the request path, and (built with the `encoder` feature) `tribune embed`.
 
 use std::path::PathBuf;
 
@@ -113,6 +113,59 @@ impl Stage {
     pub fn heads(&self) -> &'static tribune_moderation::EncoderHeads {
         self.heads
     }
+}
+
+/// `tribune serve`'s encoder stage: its worker reads the comments the policy sends to it.
+#[cfg(feature = "encoder")]
+impl tribune_server::SecondReading for Stage {
+    fn wants(
+        &self,
+        first: &tribune_moderation::Verdict,
+        policy: &tribune_moderation::Policy,
+    ) -> bool {
+        tribune_moderation::wants_encoder(first, policy)
+    }
+
+    fn read(
+        &self,
+        comment: &tribune_moderation::Comment<'_>,
+        _article: Option<&tribune_moderation::Article<'_>>,
+        first: &tribune_moderation::Verdict,
+        policy: &tribune_moderation::Policy,
+    ) -> Result<tribune_moderation::Verdict, String> {
+        tribune_moderation::read_with_encoder(comment, first, self.heads, policy, |text| {
+            self.embed(text)
+        })
+        .map_err(|e| format!("{e:#}"))
+    }
+
+    fn name(&self) -> String {
+        format!("multilingual-e5-small {}", self.heads.version())
+    }
+}
+
+/// The encoder stage for `tribune serve`, or why the server runs without it.
+pub fn serve_stage(
+    args: &EncoderArgs,
+) -> Result<std::sync::Arc<dyn tribune_server::SecondReading>, String> {
+    if args.no_encoder {
+        return Err("--no-encoder".into());
+    }
+    serve_reading(try_load(args)?)
+}
+
+#[cfg(feature = "encoder")]
+fn serve_reading(
+    stage: Stage,
+) -> Result<std::sync::Arc<dyn tribune_server::SecondReading>, String> {
+    Ok(std::sync::Arc::new(stage))
+}
+
+#[cfg(not(feature = "encoder"))]
+fn serve_reading(
+    stage: Stage,
+) -> Result<std::sync::Arc<dyn tribune_server::SecondReading>, String> {
+    match stage {}
 }
 
 /// Loads the stage, or says on stderr why the fast stages decide alone.
