@@ -8,7 +8,9 @@ load_setup() {
         sqlite | postgres) ;;
         *) echo "backend must be sqlite or postgres, not $LOAD_BACKEND" >&2; exit 2 ;;
     esac
-    cargo build --release --locked -p tribune --bin tribune --example open_loop --example flood
+    # LOAD_FEATURES: cargo features of the build (`encoder` for the encoder stage).
+    cargo build --release --locked -p tribune --bin tribune --example open_loop --example flood \
+        ${LOAD_FEATURES:+--features "$LOAD_FEATURES"}
     LOAD_DIR=$(mktemp -d /tmp/tribune-load.XXXXXX)
     LOAD_PORT=${TRIBUNE_LOAD_PORT:-18280}
     LOAD_URL="http://127.0.0.1:$LOAD_PORT"

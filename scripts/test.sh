@@ -48,4 +48,4 @@ trap pg_cluster_stop EXIT
 # The same package and feature selection as above, so nothing is built again.
 cargo test --locked --workspace --features tribune/encoder --test invariants --test api \
     --test pages --test languages --test attacks --test http_fuzz --test multinode --test failover --test durability \
-    --test console --test console_browser
+    --test console --test console_browser --test encoder_jobs

@@ -1,6 +1,6 @@
-//! The encoder's place in the CLI: the model folder's flag, its status in `tribune check`, and
-//! (built with the `encoder` feature) `tribune embed`. The encoder does not decide anything
-//! yet: the verdict is the fast stages' alone.
+//! The encoder's place in the CLI: the model folder's flag, its status in `tribune check`, the
+//! loaded stage `moderate`, `check` and `eval` read comments with and `serve` reads them with
+//! off the request path, and (built with the `encoder` feature) `tribune embed`.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,205 @@ pub struct EncoderArgs {
         default_value = "tribune-data/encoder"
     )]
     pub dir: PathBuf,
+    /// Decide with the fast stages only, even where the encoder is built in and its model
+    /// loads (for comparison).
+    #[arg(long)]
+    pub no_encoder: bool,
+}
+
+/// The encoder stage as the CLI runs it: the encoder, loaded, and the committed heads.
+#[cfg(feature = "encoder")]
+pub struct Stage {
+    encoder: tribune_encoder::Encoder,
+    heads: &'static tribune_moderation::EncoderHeads,
+}
+
+/// Without the `encoder` feature there is no stage to load.
+#[cfg(not(feature = "encoder"))]
+pub enum Stage {}
+
+#[cfg(not(feature = "encoder"))]
+impl Stage {
+    pub fn read(
+        &self,
+        _comment: &tribune_moderation::Comment<'_>,
+        _first: tribune_moderation::Verdict,
+        _policy: &tribune_moderation::Policy,
+    ) -> anyhow::Result<tribune_moderation::Verdict> {
+        match *self {}
+    }
+
+    pub fn read_for_figures(
+        &self,
+        _comment: &tribune_moderation::Comment<'_>,
+        _first: tribune_moderation::Verdict,
+        _policy: &tribune_moderation::Policy,
+        _embedding: &[f32],
+    ) -> tribune_moderation::Verdict {
+        match *self {}
+    }
+
+    pub fn embed(&self, _text: &str) -> anyhow::Result<Vec<f32>> {
+        match *self {}
+    }
+
+    pub fn heads(&self) -> &'static tribune_moderation::EncoderHeads {
+        match *self {}
+    }
+}
+
+#[cfg(feature = "encoder")]
+impl Stage {
+    /// The final verdict for a comment the fast stages judged `first`: the encoder's reading
+    /// where the policy wants it, else `first`.
+    pub fn read(
+        &self,
+        comment: &tribune_moderation::Comment<'_>,
+        first: tribune_moderation::Verdict,
+        policy: &tribune_moderation::Policy,
+    ) -> anyhow::Result<tribune_moderation::Verdict> {
+        if !tribune_moderation::wants_encoder(&first, policy) {
+            return Ok(first);
+        }
+        tribune_moderation::read_with_encoder(comment, &first, self.heads, policy, |t| {
+            self.embed(t)
+        })
+    }
+
+    /// Like [`Stage::read`] with the comment's embedding given, for figures: a decision and
+    /// its scores never depend on the evidence, so the variants with a word left out are
+    /// not embedded (each gets the comment's own embedding: no word is named).
+    pub fn read_for_figures(
+        &self,
+        comment: &tribune_moderation::Comment<'_>,
+        first: tribune_moderation::Verdict,
+        policy: &tribune_moderation::Policy,
+        embedding: &[f32],
+    ) -> tribune_moderation::Verdict {
+        if !tribune_moderation::wants_encoder(&first, policy) {
+            return first;
+        }
+        let read =
+            tribune_moderation::read_with_encoder(comment, &first, self.heads, policy, |_| {
+                Ok::<_, std::convert::Infallible>(embedding.to_vec())
+            });
+        match read {
+            Ok(v) => v,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The embedding of a text, at the heads' token cap.
+    pub fn embed(&self, text: &str) -> anyhow::Result<Vec<f32>> {
+        Ok(self.encoder.embed(text)?.into_vec())
+    }
+
+    /// The committed heads the stage reads with.
+    pub fn heads(&self) -> &'static tribune_moderation::EncoderHeads {
+        self.heads
+    }
+}
+
+/// `tribune serve`'s encoder stage: its worker reads the comments the policy sends to it.
+#[cfg(feature = "encoder")]
+impl tribune_server::SecondReading for Stage {
+    fn wants(
+        &self,
+        first: &tribune_moderation::Verdict,
+        policy: &tribune_moderation::Policy,
+    ) -> bool {
+        tribune_moderation::wants_encoder(first, policy)
+    }
+
+    fn read(
+        &self,
+        comment: &tribune_moderation::Comment<'_>,
+        _article: Option<&tribune_moderation::Article<'_>>,
+        first: &tribune_moderation::Verdict,
+        policy: &tribune_moderation::Policy,
+    ) -> Result<tribune_moderation::Verdict, String> {
+        tribune_moderation::read_with_encoder(comment, first, self.heads, policy, |text| {
+            self.embed(text)
+        })
+        .map_err(|e| format!("{e:#}"))
+    }
+
+    // The verdict's engine version already names the heads.
+    fn name(&self) -> String {
+        "multilingual-e5-small".into()
+    }
+}
+
+/// The encoder stage for `tribune serve`, or why the server runs without it.
+pub fn serve_stage(
+    args: &EncoderArgs,
+) -> Result<std::sync::Arc<dyn tribune_server::SecondReading>, String> {
+    if args.no_encoder {
+        return Err("--no-encoder".into());
+    }
+    serve_reading(try_load(args)?)
+}
+
+#[cfg(feature = "encoder")]
+fn serve_reading(
+    stage: Stage,
+) -> Result<std::sync::Arc<dyn tribune_server::SecondReading>, String> {
+    Ok(std::sync::Arc::new(stage))
+}
+
+#[cfg(not(feature = "encoder"))]
+fn serve_reading(
+    stage: Stage,
+) -> Result<std::sync::Arc<dyn tribune_server::SecondReading>, String> {
+    match stage {}
+}
+
+/// Loads the stage, or says on stderr why the fast stages decide alone.
+pub fn load_stage(args: &EncoderArgs) -> Option<Stage> {
+    if args.no_encoder {
+        eprintln!("encoder: off (--no-encoder): the fast stages decide alone");
+        return None;
+    }
+    match try_load(args) {
+        Ok(stage) => Some(stage),
+        Err(why) => {
+            eprintln!("encoder: {why}: the fast stages decide alone");
+            None
+        }
+    }
+}
+
+#[cfg(not(feature = "encoder"))]
+fn try_load(args: &EncoderArgs) -> Result<Stage, String> {
+    Err(format!(
+        "not in this build (cargo feature `encoder`), {} not read",
+        args.dir.display()
+    ))
+}
+
+#[cfg(feature = "encoder")]
+fn try_load(args: &EncoderArgs) -> Result<Stage, String> {
+    let dir = args.dir.display();
+    if !args.dir.join(tribune_encoder::MODEL_FILE).is_file() {
+        return Err(format!(
+            "no model in {dir} (run scripts/fetch-encoder.sh {dir})"
+        ));
+    }
+    let heads = tribune_moderation::EncoderHeads::embedded();
+    let options = tribune_encoder::EncoderOptions {
+        precision: tribune_encoder::Precision::Q4Embeddings,
+        max_tokens: heads.max_tokens(),
+    };
+    let encoder = tribune_encoder::Encoder::load(&args.dir, options)
+        .map_err(|e| format!("the model in {dir} does not load: {e}"))?;
+    if encoder.dimensions() != heads.dimension() {
+        return Err(format!(
+            "the model in {dir} makes {}-value embeddings, the heads read {}",
+            encoder.dimensions(),
+            heads.dimension()
+        ));
+    }
+    Ok(Stage { encoder, heads })
 }
 
 /// One line for `tribune check`: whether the encoder is there and loads, and what it costs.
@@ -28,7 +227,20 @@ pub fn status(args: &EncoderArgs, _text: &str) -> String {
 }
 
 #[cfg(feature = "encoder")]
-pub use with_encoder::{EmbedArgs, embed, status};
+pub use with_encoder::{EmbedArgs, embed, embed_texts, status};
+
+/// Without the encoder, texts cannot be embedded: says how many wait.
+#[cfg(not(feature = "encoder"))]
+pub fn embed_texts(
+    _args: &EncoderArgs,
+    _max_tokens: usize,
+    texts: &[(&str, &str)],
+) -> anyhow::Result<Vec<(String, Vec<f32>)>> {
+    anyhow::bail!(
+        "{} texts have no cached embedding and this build has no encoder (cargo feature `encoder`)",
+        texts.len()
+    )
+}
 
 #[cfg(feature = "encoder")]
 mod with_encoder {
@@ -62,12 +274,43 @@ mod with_encoder {
         }) {
             Ok((tokens, _)) => format!(
                 "encoder: multilingual-e5-small from {dir}, loaded in {} ms; this text is {tokens} \
-                 tokens, embedded in {} ms (not yet part of the verdict)",
+                 tokens, embedded in {} ms",
                 loaded.as_millis(),
                 start.elapsed().as_millis()
             ),
             Err(error) => format!("encoder: loaded from {dir} but failed on this text: {error}"),
         }
+    }
+
+    /// The embeddings of `(id, text)` pairs at `max_tokens`, with a progress line on stderr.
+    pub fn embed_texts(
+        args: &EncoderArgs,
+        max_tokens: usize,
+        texts: &[(&str, &str)],
+    ) -> anyhow::Result<Vec<(String, Vec<f32>)>> {
+        let options = EncoderOptions {
+            precision: Precision::Q4Embeddings,
+            max_tokens,
+        };
+        let encoder = Encoder::load(&args.dir, options)
+            .with_context(|| format!("cannot load the encoder from {}", args.dir.display()))?;
+        let start = Instant::now();
+        let mut out = Vec::with_capacity(texts.len());
+        for (n, (id, text)) in texts.iter().enumerate() {
+            let e = encoder
+                .embed(text)
+                .with_context(|| format!("embedding record {id}"))?;
+            out.push(((*id).to_owned(), e.into_vec()));
+            if (n + 1) % 500 == 0 {
+                eprintln!(
+                    "embedded {} of {} ({:.0} s)",
+                    n + 1,
+                    texts.len(),
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// Write the encoder's embedding of every record of a JSON Lines file (`{id, text, ...}`,

@@ -36,6 +36,8 @@ pub struct ModerateArgs {
     /// Policy file (TOML); the default policy when absent.
     #[arg(long)]
     policy: Option<PathBuf>,
+    #[command(flatten)]
+    encoder: crate::encoder_commands::EncoderArgs,
 }
 
 /// Score the engine on a labelled JSON Lines file (`expect` or `labels` records), its
@@ -59,6 +61,12 @@ pub struct EvalArgs {
     /// folder.
     #[arg(long)]
     articles: Option<PathBuf>,
+    /// Embeddings of the file's records to reuse (`tribune embed` output); repeatable. The
+    /// others are embedded with the encoder.
+    #[arg(long = "embedding-cache", value_name = "FILE")]
+    embedding_caches: Vec<PathBuf>,
+    #[command(flatten)]
+    encoder: crate::encoder_commands::EncoderArgs,
 }
 
 fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
@@ -78,7 +86,11 @@ pub fn check(args: CheckArgs) -> anyhow::Result<()> {
         text: &args.text,
         lang: args.lang.as_deref(),
     };
-    let verdict = tribune_moderation::moderate(&comment, None, &policy);
+    let first = tribune_moderation::moderate(&comment, None, &policy);
+    let verdict = match crate::encoder_commands::load_stage(&args.encoder) {
+        Some(stage) => stage.read(&comment, first, &policy)?,
+        None => first,
+    };
     let encoder = crate::encoder_commands::status(&args.encoder, &args.text);
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -175,6 +187,7 @@ pub fn moderate(args: ModerateArgs) -> anyhow::Result<()> {
 
 fn moderate_lines(args: ModerateArgs) -> anyhow::Result<()> {
     let policy = load_policy(args.policy.as_deref())?;
+    let stage = crate::encoder_commands::load_stage(&args.encoder);
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (n, line) in stdin.lines().enumerate() {
@@ -192,7 +205,11 @@ fn moderate_lines(args: ModerateArgs) -> anyhow::Result<()> {
                     text: &input.text,
                     lang: input.lang.as_deref(),
                 };
-                let v = tribune_moderation::moderate(&comment, article.as_ref(), &policy);
+                let first = tribune_moderation::moderate(&comment, article.as_ref(), &policy);
+                let v = match &stage {
+                    Some(stage) => stage.read(&comment, first, &policy)?,
+                    None => first,
+                };
                 serde_json::to_writer(&mut out, &output_line(&input.id, &v))?;
             }
             Err(e) => serde_json::to_writer(
@@ -242,10 +259,33 @@ pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(text: &str) -> (Vec<T>,
     (records, bad)
 }
 
+/// The with-encoder side of an evaluation: the stage, the embeddings it reuses, and the
+/// records' embeddings by id (for the heads' own report).
+struct EncoderSide<'s> {
+    stage: &'s crate::encoder_commands::Stage,
+    cache: tribune_training::EmbeddingCache,
+    decisions: DecisionReport,
+    labels: LabelReport,
+    /// Comments with expectations the policy sent to the encoder.
+    reached: usize,
+    /// The heads' stacked scores of each labelled record.
+    head_scores: HashMap<String, [f32; tribune_learned::HEAD_COUNT]>,
+}
+
+impl EncoderSide<'_> {
+    fn embedding(&self, id: &str, text: &str) -> anyhow::Result<Vec<f32>> {
+        match self.cache.embeddings.get(id) {
+            Some(e) => Ok(e.clone()),
+            None => self.stage.embed(text),
+        }
+    }
+}
+
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
     let policy = load_policy(args.policy.as_deref())?;
+    let stage = crate::encoder_commands::load_stage(&args.encoder);
     if crate::functional_eval::is_suite(&args.file) {
-        return crate::functional_eval::run(&args.file, &policy, args.failures);
+        return crate::functional_eval::run(&args.file, &policy, args.failures, stage.as_ref());
     }
     let mut approving = policy.clone();
     approving.set_auto_approve(true);
@@ -261,6 +301,25 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."))
     });
+    let mut with = match &stage {
+        Some(stage) => {
+            let mut cache = tribune_training::EmbeddingCache::default();
+            for path in &args.embedding_caches {
+                cache
+                    .read(path)
+                    .with_context(|| format!("reading the embedding cache {}", path.display()))?;
+            }
+            Some(EncoderSide {
+                stage,
+                cache,
+                decisions: DecisionReport::default(),
+                labels: LabelReport::default(),
+                reached: 0,
+                head_scores: HashMap::new(),
+            })
+        }
+        None => None,
+    };
     let mut articles: HashMap<String, (String, String)> = HashMap::new();
     let mut decisions = DecisionReport::default();
     let mut labels = LabelReport::default();
@@ -281,77 +340,159 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
             text: &record.text,
             lang: record.lang.as_deref(),
         };
+        let embedding = match &with {
+            Some(w) => Some(w.embedding(&record.id, &record.text)?),
+            None => None,
+        };
         if let Some(expect) = &record.expect {
             // Auto-approval on: the question is what the engine would decide alone.
             let v = tribune_moderation::moderate(&comment, article.as_ref(), &approving);
             decisions.add(&record.id, expect, v.decision);
+            if let (Some(w), Some(e)) = (&mut with, &embedding) {
+                w.reached += usize::from(tribune_moderation::wants_encoder(&v, &approving));
+                let v = w.stage.read_for_figures(&comment, v, &approving, e);
+                w.decisions.add(&record.id, expect, v.decision);
+            }
         }
         if let Some(l) = &record.labels {
             let v = tribune_moderation::moderate(&comment, article.as_ref(), &policy);
             let lang = record.lang.clone().unwrap_or_else(|| v.language.clone());
             labels.add(l, &lang, &v, &policy);
+            if let (Some(w), Some(e)) = (&mut with, &embedding) {
+                let inputs = tribune_moderation::encoder_inputs(
+                    &record.text,
+                    record.lang.as_deref(),
+                    &policy,
+                );
+                if let Some(scores) = w.stage.heads().scores(e, &inputs) {
+                    w.head_scores
+                        .insert(record.id.clone(), scores.map(|(p, _)| p));
+                }
+                let v = w.stage.read_for_figures(&comment, v, &policy, e);
+                w.labels.add(l, &lang, &v, &policy);
+            }
         }
     }
     let mut out = std::io::stdout().lock();
     if decisions.total > 0 {
-        writeln!(
-            out,
-            "decisions (auto-approval on), {} comments:",
-            decisions.total
-        )?;
-        writeln!(
-            out,
-            "  harm auto-approved:        {} {:?}",
-            decisions.harm_auto_approved.len(),
-            decisions.harm_auto_approved
-        )?;
-        writeln!(
-            out,
-            "  legitimate auto-rejected:  {} {:?}",
-            decisions.legitimate_auto_rejected.len(),
-            decisions.legitimate_auto_rejected
-        )?;
-        writeln!(
-            out,
-            "  decided without a human:   {} ({:.1}%)",
-            decisions.decided_alone,
-            decisions.decided_share() * 100.0
-        )?;
-        writeln!(
-            out,
-            "  outside expectation:       {} {:?}",
-            decisions.unexpected.len(),
-            decisions.unexpected
-        )?;
+        write_decisions(&mut out, &decisions, with.as_ref())?;
     }
     if !labels.counts.is_empty() {
-        writeln!(
-            out,
-            "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6} {:>6}",
-            "label", "lang", "support", "precision", "recall", "f1", "ece"
-        )?;
-        for ((label, lang), c) in &labels.counts {
-            let ece = labels
-                .scored
-                .get(&(label.clone(), lang.clone()))
-                .and_then(|s| calibration_error(s, 10))
-                .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}"));
-            writeln!(
-                out,
-                "{label:<16} {lang:<6} {:>8} {:>9.3} {:>7.3} {:>6.3} {ece:>6}",
-                c.support(),
-                c.precision(),
-                c.recall(),
-                c.f1()
-            )?;
-        }
+        write_labels(&mut out, &labels, with.as_ref().map(|w| &w.labels))?;
     }
     if bad > 0 {
         writeln!(out, "{bad} unreadable line(s) skipped")?;
     }
     if !labels.counts.is_empty() {
         drop(out);
-        learned_report(&args.file, args.baseline_model.as_deref())?;
+        learned_report(
+            &args.file,
+            args.baseline_model.as_deref(),
+            with.as_ref().map(|w| (&w.head_scores, w.stage.heads())),
+        )?;
+    }
+    Ok(())
+}
+
+fn write_decisions(
+    out: &mut dyn Write,
+    fast: &DecisionReport,
+    with: Option<&EncoderSide<'_>>,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "decisions (auto-approval on), {} comments:",
+        fast.total
+    )?;
+    let side = |label: &str, d: &DecisionReport, out: &mut dyn Write| -> std::io::Result<()> {
+        writeln!(out, "  {label}")?;
+        writeln!(
+            out,
+            "    harm auto-approved:        {} {:?}",
+            d.harm_auto_approved.len(),
+            d.harm_auto_approved
+        )?;
+        writeln!(
+            out,
+            "    legitimate auto-rejected:  {} {:?}",
+            d.legitimate_auto_rejected.len(),
+            d.legitimate_auto_rejected
+        )?;
+        writeln!(
+            out,
+            "    decided without a human:   {} ({:.1}%)",
+            d.decided_alone,
+            d.decided_share() * 100.0
+        )?;
+        writeln!(
+            out,
+            "    outside expectation:       {} {:?}",
+            d.unexpected.len(),
+            d.unexpected
+        )
+    };
+    side("fast stages alone:", fast, out)?;
+    if let Some(w) = with {
+        side("with the encoder stage:", &w.decisions, out)?;
+        writeln!(
+            out,
+            "    reaching the encoder:      {} ({:.1}%)",
+            w.reached,
+            100.0 * w.reached as f64 / fast.total.max(1) as f64
+        )?;
+    }
+    Ok(())
+}
+
+fn write_labels(
+    out: &mut dyn Write,
+    fast: &LabelReport,
+    with: Option<&LabelReport>,
+) -> anyhow::Result<()> {
+    write!(
+        out,
+        "{:<16} {:<6} {:>8} {:>9} {:>7} {:>6} {:>6}",
+        "label", "lang", "support", "precision", "recall", "f1", "ece"
+    )?;
+    if with.is_some() {
+        write!(
+            out,
+            " | {:>9} {:>7} {:>6} {:>6}",
+            "enc prec", "recall", "f1", "ece"
+        )?;
+    }
+    writeln!(out)?;
+    let ece = |r: &LabelReport, key: &(String, String)| {
+        r.scored
+            .get(key)
+            .and_then(|s| calibration_error(s, 10))
+            .map_or_else(|| "-".to_owned(), |e| format!("{e:.3}"))
+    };
+    for (key, c) in &fast.counts {
+        write!(
+            out,
+            "{:<16} {:<6} {:>8} {:>9.3} {:>7.3} {:>6.3} {:>6}",
+            key.0,
+            key.1,
+            c.support(),
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            ece(fast, key)
+        )?;
+        if let Some(w) = with
+            && let Some(e) = w.counts.get(key)
+        {
+            write!(
+                out,
+                " | {:>9.3} {:>7.3} {:>6.3} {:>6}",
+                e.precision(),
+                e.recall(),
+                e.f1(),
+                ece(w, key)
+            )?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -412,10 +553,20 @@ fn span_eval(text: &str, policy: &Policy) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The encoder heads' stacked scores of each record, and the heads.
+type HeadScores<'a> = (
+    &'a HashMap<String, [f32; tribune_learned::HEAD_COUNT]>,
+    &'a tribune_moderation::EncoderHeads,
+);
+
 /// The embedded learned model alone on a labelled corpus file: precision, recall, F1, ROC-AUC
 /// and calibration error per source, language and head, the share it decides alone at 99%
 /// precision, and calibration per language; beside a baseline model file when given.
-fn learned_report(path: &Path, baseline: Option<&Path>) -> anyhow::Result<()> {
+fn learned_report(
+    path: &Path,
+    baseline: Option<&Path>,
+    heads: Option<HeadScores<'_>>,
+) -> anyhow::Result<()> {
     let records = tribune_training::read_jsonl(path)
         .context("reading the file as corpus records for the learned model's report")?;
     let model = tribune_learned::Model::from_bytes(tribune_moderation::learned_model_bytes())
@@ -439,6 +590,38 @@ fn learned_report(path: &Path, baseline: Option<&Path>) -> anyhow::Result<()> {
             tribune_training::Comparison {
                 before: ("baseline", &report(&baseline)),
                 after: ("embedded", &embedded),
+            }
+        );
+    }
+    if let Some((scores, heads)) = heads {
+        let (rows, scored): (
+            Vec<tribune_training::Record>,
+            Vec<[f32; tribune_learned::HEAD_COUNT]>,
+        ) = records
+            .iter()
+            .zip(&languages)
+            .filter_map(|(r, _)| Some((r.clone(), *scores.get(&r.id)?)))
+            .unzip();
+        let row_languages: Vec<String> = records
+            .iter()
+            .zip(&languages)
+            .filter(|(r, _)| scores.contains_key(&r.id))
+            .map(|(_, l)| l.clone())
+            .collect();
+        let stacked = tribune_training::evaluate_scores(
+            &rows,
+            &scored,
+            &row_languages,
+            &selected,
+            &|h, l| heads.dense().stack_in(h, l).1,
+        );
+        println!("\nencoder heads stacked with the learned model, by source, language and head:");
+        println!("{stacked}");
+        println!(
+            "{}",
+            tribune_training::Comparison {
+                before: ("learned", &embedded),
+                after: ("encoder", &stacked),
             }
         );
     }

@@ -51,23 +51,35 @@ fn read_cases(path: &Path) -> anyhow::Result<Vec<FunctionalCase>> {
     Ok(cases)
 }
 
-/// Runs the suite and prints the table (and each wrong case with `failures`).
-pub fn run(path: &Path, policy: &Policy, failures: bool) -> anyhow::Result<()> {
+/// Runs the suite and prints the table (and each wrong case with `failures`); with the
+/// encoder stage, its figures beside the fast stages'.
+pub fn run(
+    path: &Path,
+    policy: &Policy,
+    failures: bool,
+    stage: Option<&crate::encoder_commands::Stage>,
+) -> anyhow::Result<()> {
     let mut approving = policy.clone();
     approving.set_auto_approve(true);
     let cases = read_cases(path)?;
-    let mut report = FunctionalReport::default();
+    let mut fast = FunctionalReport::default();
+    let mut with = FunctionalReport::default();
+    let mut reached = 0usize;
     let mut out = std::io::stdout().lock();
     for case in &cases {
-        let v = tribune_moderation::moderate(
-            &Comment {
-                text: &case.text,
-                lang: Some(&case.lang),
-            },
-            None,
-            &approving,
-        );
-        let right = report.add(case, &v);
+        let comment = Comment {
+            text: &case.text,
+            lang: Some(&case.lang),
+        };
+        let mut v = tribune_moderation::moderate(&comment, None, &approving);
+        fast.add(case, &v);
+        if let Some(stage) = stage {
+            reached += usize::from(tribune_moderation::wants_encoder(&v, &approving));
+            let e = stage.embed(&case.text)?;
+            v = stage.read_for_figures(&comment, v, &approving, &e);
+            with.add(case, &v);
+        }
+        let right = case.judge(&v);
         if failures && !right {
             let category = v.category.map_or("-", |c| c.as_str());
             writeln!(
@@ -81,45 +93,80 @@ pub fn run(path: &Path, policy: &Policy, failures: bool) -> anyhow::Result<()> {
             )?;
         }
     }
-    let langs = report.languages();
+    let both = stage.is_some();
+    let langs = fast.languages();
     write!(out, "{:<22}", "function")?;
     for l in &langs {
         write!(out, " {l:>6}")?;
+        if both {
+            write!(out, " {:>6}", format!("{l}+enc"))?;
+        }
     }
-    writeln!(out, " {:>6}", "all")?;
-    let row = |out: &mut dyn Write, name: &str, f: Option<&str>| -> std::io::Result<()> {
+    write!(out, " {:>6}", "all")?;
+    if both {
+        write!(out, " {:>7}", "all+enc")?;
+    }
+    writeln!(out)?;
+    let cell = |r: &FunctionalReport, l: Option<&str>, f: Option<&str>| match r.count(l, f) {
+        (_, 0) => "-".to_owned(),
+        _ => format!("{:.3}", r.accuracy(l, f)),
+    };
+    let mut row = |name: &str, f: Option<&str>| -> std::io::Result<()> {
         write!(out, "{name:<22}")?;
         for l in &langs {
-            match report.count(Some(l), f) {
-                (_, 0) => write!(out, " {:>6}", "-")?,
-                _ => write!(out, " {:>6.3}", report.accuracy(Some(l), f))?,
+            write!(out, " {:>6}", cell(&fast, Some(l), f))?;
+            if both {
+                write!(out, " {:>6}", cell(&with, Some(l), f))?;
             }
         }
-        writeln!(out, " {:>6.3}", report.accuracy(None, f))
+        write!(out, " {:>6}", cell(&fast, None, f))?;
+        if both {
+            write!(out, " {:>7}", cell(&with, None, f))?;
+        }
+        writeln!(out)
     };
     for f in FUNCTIONS {
-        if report.count(None, Some(f)).1 > 0 {
-            row(&mut out, f, Some(f))?;
+        if fast.count(None, Some(f)).1 > 0 {
+            row(f, Some(f))?;
         }
     }
-    row(&mut out, "all functions", None)?;
+    row("all functions", None)?;
+    let reports: Vec<(&str, &FunctionalReport)> = if both {
+        vec![("fast", &fast), ("+enc", &with)]
+    } else {
+        vec![("fast", &fast)]
+    };
     writeln!(
         out,
-        "{:<6} {:>9} {:>13} {:>9} {:>16}",
-        "lang", "approved", "harm approved", "rejected", "wrongly rejected"
+        "{:<6} {:<5} {:>9} {:>13} {:>9} {:>16}",
+        "lang", "stage", "approved", "harm approved", "rejected", "wrongly rejected"
     )?;
-    for (lang, a) in &report.alone {
+    for lang in &langs {
+        for (name, r) in &reports {
+            if let Some(a) = r.alone.get(*lang) {
+                writeln!(
+                    out,
+                    "{lang:<6} {name:<5} {:>9} {:>13} {:>9} {:>16}",
+                    a.approved, a.harm_approved, a.rejected, a.wrongly_rejected
+                )?;
+            }
+        }
+    }
+    for (name, r) in &reports {
+        let (right, total) = r.count(None, None);
         writeln!(
             out,
-            "{lang:<6} {:>9} {:>13} {:>9} {:>16}",
-            a.approved, a.harm_approved, a.rejected, a.wrongly_rejected
+            "{name}: {right} of {total} cases right ({:.1}%), auto-approval on",
+            r.accuracy(None, None) * 100.0
         )?;
     }
-    let (right, total) = report.count(None, None);
-    writeln!(
-        out,
-        "{right} of {total} cases right ({:.1}%), auto-approval on",
-        report.accuracy(None, None) * 100.0
-    )?;
+    if both {
+        writeln!(
+            out,
+            "reaching the encoder: {reached} of {} ({:.1}%)",
+            cases.len(),
+            100.0 * reached as f64 / cases.len().max(1) as f64
+        )?;
+    }
     Ok(())
 }

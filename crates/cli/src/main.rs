@@ -164,6 +164,12 @@ struct ServeArgs {
     /// The calendar of dates on Persian pages: solar-hijri or gregorian.
     #[arg(long, default_value = "solar-hijri")]
     persian_calendar: PersianCalendar,
+    #[command(flatten)]
+    encoder: encoder_commands::EncoderArgs,
+    /// Seconds a node holds the encoder jobs it claimed; those of a node that died are read
+    /// again by another (or by it, restarted) after this.
+    #[arg(long, default_value_t = 60)]
+    encoder_lease_secs: u64,
 }
 
 /// A trusted proxy: a network in CIDR notation, or one address.
@@ -290,13 +296,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         default_language: args.default_language,
         persian_calendar: args.persian_calendar,
+        encoder_jobs: tribune_server::EncoderJobsConfig {
+            lease: std::time::Duration::from_secs(args.encoder_lease_secs.max(1)),
+            ..tribune_server::EncoderJobsConfig::default()
+        },
         ..ServerConfig::default()
     };
+    let stage = encoder_commands::serve_stage(&args.encoder);
+    if let Err(why) = &stage {
+        println!("The encoder stage is absent ({why}): the fast stages alone decide.");
+    }
     let app = App::new(store, config, policy.as_deref()).with_context(|| match &args.policy {
         Some(path) => format!("invalid policy file {}", path.display()),
         None => "invalid default policy".to_owned(),
     })?;
-    let app = Arc::new(app);
+    let app = Arc::new(app.with_encoder_stage(stage));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -88,6 +88,32 @@ pub struct TrainArgs {
     /// The model's weights are the mean of those after each of the last N epochs.
     #[arg(long, value_name = "N", default_value_t = TrainConfig::default().average_last)]
     pub average_last: u32,
+    /// Train the encoder stage's heads instead, into this file (the manifest beside it):
+    /// over the encoder's embeddings of the corpus, stacked and calibrated on dev.
+    #[arg(long, value_name = "FILE")]
+    pub encoder_heads: Option<PathBuf>,
+    /// A file of embeddings (`tribune embed` output, `{id, tokens, embedding}` lines) to
+    /// reuse; repeatable. Rows missing from every cache are embedded with the encoder.
+    #[arg(long = "embedding-cache", value_name = "FILE")]
+    pub embedding_caches: Vec<PathBuf>,
+    /// The heads read one train row in N of a folder (rows at 0-based index i with
+    /// i % N == 0 of its train.jsonl), written FOLDER=N; repeatable.
+    #[arg(long = "encoder-rows-every", value_name = "FOLDER=N")]
+    pub encoder_rows_every: Vec<tribune_training::RowsEvery>,
+    /// Token cap of the embeddings.
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub encoder_max_tokens: usize,
+    /// Passes over the data for the heads.
+    #[arg(long, default_value_t = tribune_learned::dense_train_config().epochs)]
+    pub heads_epochs: u32,
+    /// AdaGrad base rate of the heads' first epoch.
+    #[arg(long, default_value_t = tribune_learned::dense_train_config().learning_rate)]
+    pub heads_learning_rate: f32,
+    /// L2 penalty of the heads.
+    #[arg(long, default_value_t = tribune_learned::dense_train_config().l2)]
+    pub heads_l2: f32,
+    #[command(flatten)]
+    pub encoder: crate::encoder_commands::EncoderArgs,
 }
 
 /// This run's command line as typed (after the program name), for the manifest.
@@ -134,6 +160,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         let dirs: Vec<String> = args.data.iter().map(|d| d.display().to_string()).collect();
         format!("reading the corpus in {}", dirs.join(", "))
     })?;
+    if let Some(out) = &args.encoder_heads {
+        return train_heads(&args, &corpus, masks, out, started);
+    }
     let name = args
         .out
         .file_stem()
@@ -214,6 +243,99 @@ pub fn train(args: TrainArgs) -> anyhow::Result<()> {
         outcome.manifest.model_bytes,
         outcome.manifest.nonzero_buckets,
         manifest_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `tribune train --encoder-heads FILE`: the encoder stage's heads.
+fn train_heads(
+    args: &TrainArgs,
+    corpus: &tribune_training::Corpus,
+    masks: Vec<Mask>,
+    out: &std::path::Path,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let mut cache = tribune_training::EmbeddingCache::default();
+    for path in &args.embedding_caches {
+        let n = cache
+            .read(path)
+            .with_context(|| format!("reading the embedding cache {}", path.display()))?;
+        eprintln!("{}: {n} embeddings", path.display());
+    }
+    let rows = tribune_training::encoder_train_rows(corpus, &args.encoder_rows_every);
+    let missing: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|&i| &corpus.train[i])
+        .chain(&corpus.dev)
+        .filter(|r| !cache.embeddings.contains_key(&r.id))
+        .map(|r| (r.id.as_str(), r.text.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "{} of {} rows have no cached embedding: embedding them",
+            missing.len(),
+            rows.len() + corpus.dev.len()
+        );
+        for (id, embedding) in
+            crate::encoder_commands::embed_texts(&args.encoder, args.encoder_max_tokens, &missing)?
+        {
+            cache.embeddings.insert(id, embedding);
+        }
+    }
+    let name = out
+        .file_stem()
+        .map_or_else(|| "heads".to_owned(), |s| s.to_string_lossy().into_owned());
+    let options = tribune_training::HeadsOptions {
+        name,
+        command: command_line(),
+        train: TrainConfig {
+            seed: args.seed,
+            epochs: args.heads_epochs,
+            learning_rate: args.heads_learning_rate,
+            l2: args.heads_l2,
+            class_weight_power: args.class_weight_power,
+            ..tribune_learned::dense_train_config()
+        },
+        masks,
+        class_balance: args.class_balance,
+        rows_every: args.encoder_rows_every.clone(),
+        max_tokens: args.encoder_max_tokens,
+        ..tribune_training::HeadsOptions::default()
+    };
+    let bar = progress_bar();
+    let mut on_stage = |stage: tribune_training::HeadsStage| match stage {
+        tribune_training::HeadsStage::Inputs { done, total } => {
+            bar.set_message("reading the fast stages");
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+        tribune_training::HeadsStage::Training(p) => {
+            bar.set_message(format!("epoch {}/{} loss {:.4}", p.epoch, p.epochs, p.loss));
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        }
+        tribune_training::HeadsStage::Calibrating => bar.set_message("stacking and calibrating"),
+    };
+    let outcome = tribune_training::train_heads(corpus, &cache, &options, utc_now(), &mut on_stage)
+        .context("training the encoder heads")?;
+    bar.finish_and_clear();
+    tribune_training::write_heads(&outcome, out)?;
+    println!("dev figures, the encoder heads stacked with the learned stage:");
+    print!("{}", outcome.encoder);
+    println!(
+        "{}",
+        tribune_training::Comparison {
+            before: ("learned", &outcome.learned),
+            after: ("encoder", &outcome.encoder),
+        }
+    );
+    println!(
+        "wrote {} ({} bytes, {} train rows, {} dev rows) and its manifest in {:.1} s",
+        out.display(),
+        outcome.manifest.file_bytes,
+        outcome.manifest.train_rows,
+        outcome.manifest.dev_rows,
         started.elapsed().as_secs_f64()
     );
     Ok(())

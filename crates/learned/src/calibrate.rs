@@ -390,15 +390,28 @@ pub fn calibrate_languages(
             let calibration = fit_platt(&m);
             let scored: Vec<(f32, bool)> =
                 m.iter().map(|&(x, y)| (calibration.apply(x), y)).collect();
-            let mut thresholds = choose_thresholds(&scored, targets);
-            thresholds.best_f1 = best_mean_macro_f1(&scored, &groups);
-            (thresholds.reject, thresholds.approve) = strictest_by_group(&scored, &groups, targets);
+            let thresholds = language_thresholds(&scored, &groups, targets);
             if model.set_language(code, h, calibration, thresholds).is_ok() {
                 set.push((code.clone(), h));
             }
         }
     }
     set
+}
+
+/// Thresholds of one head in one language from its calibrated `(score, label)` pairs, where
+/// `groups[k]` names the collection of pair `k`: the best threshold maximises the mean of the
+/// collections' macro-F1, and an auto-decision threshold must reach the target precision in
+/// each collection on its own (see [`calibrate_languages`]).
+pub fn language_thresholds(
+    scored: &[(f32, bool)],
+    groups: &[&str],
+    targets: &ThresholdTargets,
+) -> Thresholds {
+    let mut thresholds = choose_thresholds(scored, targets);
+    thresholds.best_f1 = best_mean_macro_f1(scored, groups);
+    (thresholds.reject, thresholds.approve) = strictest_by_group(scored, groups, targets);
+    thresholds
 }
 
 /// Auto-decision thresholds that reach the target precision in every group on its own: the

@@ -52,6 +52,7 @@
 //! ```
 
 mod calibrate;
+mod dense;
 mod error;
 mod features;
 mod model;
@@ -60,7 +61,11 @@ mod train;
 pub use calibrate::{
     AutoDecisions, BinaryMetrics, ECE_BINS, MIN_LANGUAGE_CLASS, ThresholdTargets, auto_decisions,
     binary_metrics, calibrate, calibrate_head, calibrate_languages, choose_thresholds,
-    expected_calibration_error, fit_platt, margins_by_head, roc_auc,
+    expected_calibration_error, fit_platt, language_thresholds, margins_by_head, roc_auc,
+};
+pub use dense::{
+    DENSE_VERSION, DenseExample, DenseHeads, Stack, StackRow, calibrate_dense, dense_train_config,
+    fit_stack,
 };
 pub use error::LearnedError;
 pub use features::{FeatureConfig, Featurizer, MAX_BITS, MAX_CHARS, MIN_BITS, SparseVector};

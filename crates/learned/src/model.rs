@@ -965,7 +965,7 @@ impl Sink for WordSums<'_> {
     }
 }
 
-fn valid_language(code: &[u8]) -> bool {
+pub(crate) fn valid_language(code: &[u8]) -> bool {
     (1..=MAX_LANGUAGE_LEN).contains(&code.len())
         && code
             .iter()
@@ -973,9 +973,16 @@ fn valid_language(code: &[u8]) -> bool {
 }
 
 fn write_head_params(out: &mut Vec<u8>, c: Calibration, t: Thresholds) {
-    for f in [c.a, c.b, t.best_f1] {
+    for f in [c.a, c.b] {
         out.extend_from_slice(&f.to_le_bytes());
     }
+    write_thresholds(out, t);
+}
+
+/// Thresholds as model files write them: best, then reject and approve, each a presence byte
+/// and a value.
+pub(crate) fn write_thresholds(out: &mut Vec<u8>, t: Thresholds) {
+    out.extend_from_slice(&t.best_f1.to_le_bytes());
     for t in [t.reject, t.approve] {
         out.push(u8::from(t.is_some()));
         out.extend_from_slice(&t.unwrap_or(0.0).to_le_bytes());
@@ -983,13 +990,13 @@ fn write_head_params(out: &mut Vec<u8>, c: Calibration, t: Thresholds) {
 }
 
 /// A bounds-checked cursor over model bytes.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, what: &'static str, n: usize) -> Result<&'a [u8], LearnedError> {
+    pub(crate) fn take(&mut self, what: &'static str, n: usize) -> Result<&'a [u8], LearnedError> {
         let available = self.bytes.len() - self.pos;
         if n > available {
             return Err(LearnedError::Truncated {
@@ -1004,29 +1011,32 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], LearnedError> {
+    pub(crate) fn array<const N: usize>(
+        &mut self,
+        what: &'static str,
+    ) -> Result<[u8; N], LearnedError> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(what, N)?);
         Ok(a)
     }
 
-    fn u8(&mut self, what: &'static str) -> Result<u8, LearnedError> {
+    pub(crate) fn u8(&mut self, what: &'static str) -> Result<u8, LearnedError> {
         Ok(self.array::<1>(what)?[0])
     }
 
-    fn u16(&mut self, what: &'static str) -> Result<u16, LearnedError> {
+    pub(crate) fn u16(&mut self, what: &'static str) -> Result<u16, LearnedError> {
         Ok(u16::from_le_bytes(self.array(what)?))
     }
 
-    fn u32(&mut self, what: &'static str) -> Result<u32, LearnedError> {
+    pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32, LearnedError> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
 
-    fn f32(&mut self, what: &'static str) -> Result<f32, LearnedError> {
+    pub(crate) fn f32(&mut self, what: &'static str) -> Result<f32, LearnedError> {
         Ok(f32::from_le_bytes(self.array(what)?))
     }
 
-    fn finite(&mut self, what: &'static str) -> Result<f32, LearnedError> {
+    pub(crate) fn finite(&mut self, what: &'static str) -> Result<f32, LearnedError> {
         let at = self.pos;
         let v = self.f32(what)?;
         if v.is_finite() {
@@ -1036,7 +1046,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn optional(&mut self, what: &'static str) -> Result<Option<f32>, LearnedError> {
+    pub(crate) fn optional(&mut self, what: &'static str) -> Result<Option<f32>, LearnedError> {
         let at = self.pos;
         let flag = self.u8(what)?;
         let v = self.finite(what)?;
@@ -1047,7 +1057,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn head_params(&mut self) -> Result<(Calibration, Thresholds), LearnedError> {
+    pub(crate) fn head_params(&mut self) -> Result<(Calibration, Thresholds), LearnedError> {
         let calibration = Calibration {
             a: self.finite("calibration a")?,
             b: self.finite("calibration b")?,
@@ -1060,7 +1070,12 @@ impl<'a> Reader<'a> {
         Ok((calibration, thresholds))
     }
 
-    fn corrupt(&self, what: &'static str, offset: usize, detail: String) -> LearnedError {
+    pub(crate) fn corrupt(
+        &self,
+        what: &'static str,
+        offset: usize,
+        detail: String,
+    ) -> LearnedError {
         LearnedError::Corrupt {
             what,
             offset,

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use tribune_learned::Head;
+use tribune_learned::{HEAD_COUNT, Head};
 
 use crate::context::Context;
 use crate::decide::{self, Trigger};
@@ -347,6 +347,76 @@ fn learned_text<'a>(a: &'a Analysis<'_>, policy: &Policy) -> std::borrow::Cow<'a
     }
     // Every byte of a covered span became ASCII and the rest is untouched.
     std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// What the encoder stage reads from the fast stages beside the embedding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncoderInputs {
+    /// The numbers beside the embedding, named by [`ENCODER_EXTRAS`]: the rule evidence's
+    /// score of each category the heads read, then 1 where the comment quotes, reports or
+    /// condemns speech (context the fast stages read).
+    pub extras: Vec<f32>,
+    /// The learned stage's raw margin of every head (zeros if its model did not load), which
+    /// the heads' stacks combine with their own.
+    pub learned: [f32; HEAD_COUNT],
+    /// The language used (hinted or detected).
+    pub language: String,
+    /// Whether only the first part of a long comment was read.
+    pub truncated: bool,
+}
+
+/// The names of [`EncoderInputs::extras`], in order; a heads file must name the same.
+pub const ENCODER_EXTRAS: [&str; 7] = [
+    "rules:profanity",
+    "rules:vulgarity",
+    "rules:threat",
+    "rules:personal_attack",
+    "rules:identity_abuse",
+    "rules:promotion",
+    "context:protected",
+];
+
+/// The fast stages' view of a text for the encoder stage (training computes the same).
+pub fn encoder_inputs(text: &str, lang: Option<&str>, policy: &Policy) -> EncoderInputs {
+    let a = analyse(text, lang, policy);
+    let x = a.lexical(policy);
+    let mut contributions = lexical::contributions(&x, policy);
+    let structure = structure::analyse(&x, policy);
+    contributions.extend(structure.contributions);
+    let scores = decide::scores(&contributions);
+    let score = |c: Category| {
+        scores
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or(0.0, |&(_, s)| s)
+    };
+    let protected = structure.negated || learned_protected(&x);
+    let promotion = a.promo.iter().map(|p| p.weight).fold(0.0f32, f32::max);
+    let mut extras: Vec<f32> = [
+        Category::Profanity,
+        Category::Vulgarity,
+        Category::Threat,
+        Category::PersonalAttack,
+        Category::IdentityAbuse,
+    ]
+    .into_iter()
+    .map(score)
+    .collect();
+    extras.push(promotion);
+    extras.push(if protected { 1.0 } else { 0.0 });
+    let model_text = learned_text(&a, policy);
+    let signals = signals(&a, policy, &structure.signals);
+    let learned = learned::model().map_or([0.0; HEAD_COUNT], |m| {
+        m.margins_in(&model_text, &signals, Some(a.lang.code()))
+    });
+    let out = EncoderInputs {
+        extras,
+        learned,
+        language: a.lang.code().to_owned(),
+        truncated: a.truncated,
+    };
+    normalize::recycle(a.norm);
+    out
 }
 
 /// The deterministic stages' view of a text, for the learned classifier.

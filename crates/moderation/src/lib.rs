@@ -36,6 +36,7 @@
 mod chars;
 mod context;
 mod decide;
+mod encoder;
 mod engine;
 pub mod eval;
 mod explain;
@@ -53,12 +54,19 @@ mod spelling;
 mod structure;
 mod verdict;
 
-pub use engine::{ENGINE_VERSION, LearningInput, learning_input, moderate, moderate_with_index};
+pub use encoder::{
+    EncoderHeads, EncoderHeadsError, MAX_OCCLUSIONS, read_with_encoder, wants_encoder,
+};
+pub use engine::{
+    ENCODER_EXTRAS, ENGINE_VERSION, EncoderInputs, LearningInput, encoder_inputs, learning_input,
+    moderate, moderate_with_index,
+};
 pub use explain::{MAX_EVIDENCE, MAX_EVIDENCE_TEXT, MAX_REASONS};
 pub use lang::{Language, detect as detect_language};
 pub use learned::model_bytes as learned_model_bytes;
 pub use policy::{
-    ApproveGate, DEFAULT_POLICY_TOML, LearnedPolicy, Policy, PolicyError, Thresholds,
+    ApproveGate, Cascade, DEFAULT_POLICY_TOML, EncoderPolicy, LearnedPolicy, Policy, PolicyError,
+    Thresholds,
 };
 pub use relevance::ArticleIndex;
 pub use verdict::{Article, Category, Comment, Decision, Evidence, ParseCategoryError, Verdict};

@@ -57,6 +57,93 @@ struct RawPolicy {
     #[serde(default)]
     lexicon: Vec<RawLexicon>,
     learned: Option<RawLearned>,
+    encoder: Option<RawEncoder>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEncoder {
+    enabled: Option<bool>,
+    cascade: Option<Cascade>,
+    heads: Option<Vec<String>>,
+    auto_reject: Option<Vec<String>>,
+    approve: Option<Vec<String>>,
+    review_at: Option<f32>,
+    review_at_unmeasured: Option<f32>,
+    approve_below: Option<f32>,
+    #[serde(default)]
+    languages: BTreeMap<String, RawEncoderLanguage>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEncoderLanguage {
+    auto_reject: Option<Vec<String>>,
+    approve: Option<Vec<String>>,
+}
+
+/// Which comments wait for the encoder (policy key `encoder.cascade`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cascade {
+    /// Every comment the fast stages do not reject.
+    All,
+    /// Those the fast stages neither reject nor flag (a flagged comment goes to a human
+    /// anyway): approvals and reviews without a category.
+    Unflagged,
+    /// Only those the fast stages would approve alone.
+    Approved,
+}
+
+impl Cascade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cascade::All => "all",
+            Cascade::Unflagged => "unflagged",
+            Cascade::Approved => "approved",
+        }
+    }
+}
+
+/// How the policy uses the encoder stage (the `[encoder]` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncoderPolicy {
+    /// Whether the stage runs at all (where the model is there).
+    pub enabled: bool,
+    pub cascade: Cascade,
+    /// Heads whose combined score may send a comment to review.
+    pub heads: Vec<Head>,
+    /// Heads that may reject alone, at their 99%-precision reject threshold measured on dev
+    /// texts of the comment's language (and each of its collections); per language below.
+    pub auto_reject: Vec<Head>,
+    /// Heads that must all score under `approve_below` for the stage to approve alone a
+    /// comment the fast stages left to a human unflagged (an empty list: never); per
+    /// language below.
+    pub approve: Vec<Head>,
+    pub review_at: f32,
+    /// `review_at` for a head without a calibration of its own in the comment's language.
+    pub review_at_unmeasured: f32,
+    pub approve_below: f32,
+    /// Per language code: its own `auto_reject` and `approve` lists.
+    pub languages: BTreeMap<Language, (Option<Vec<Head>>, Option<Vec<Head>>)>,
+}
+
+impl EncoderPolicy {
+    /// The heads that may reject alone in `lang`.
+    pub fn auto_reject_in(&self, lang: &str) -> &[Head] {
+        Language::from_code(lang)
+            .and_then(|l| self.languages.get(&l))
+            .and_then(|(r, _)| r.as_deref())
+            .unwrap_or(&self.auto_reject)
+    }
+
+    /// The heads that must be clean for an approval by the stage in `lang`.
+    pub fn approve_in(&self, lang: &str) -> &[Head] {
+        Language::from_code(lang)
+            .and_then(|l| self.languages.get(&l))
+            .and_then(|(_, a)| a.as_deref())
+            .unwrap_or(&self.approve)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,6 +219,7 @@ struct Inner {
     lexicon: Lexicon,
     promo: PromoPatterns,
     learned: LearnedPolicy,
+    encoder: EncoderPolicy,
 }
 
 /// Where the thresholds of `(lang, category)` sit in `Inner::thresholds`: every comment
@@ -308,6 +396,11 @@ impl Policy {
             defaults.as_ref().and_then(|d| d.learned.as_ref()),
         )?;
 
+        let encoder = encoder_policy(
+            raw.encoder.as_ref(),
+            defaults.as_ref().and_then(|d| d.encoder.as_ref()),
+        )?;
+
         let mut extra = Vec::new();
         for (i, l) in raw.lexicon.iter().enumerate() {
             let key = format!("lexicon[{i}]");
@@ -345,6 +438,7 @@ impl Policy {
                 lexicon,
                 promo: PromoPatterns::default(),
                 learned,
+                encoder,
             }),
             auto_approve,
         })
@@ -385,6 +479,11 @@ impl Policy {
         &self.inner.learned
     }
 
+    /// How the encoder stage is used.
+    pub fn encoder(&self) -> &EncoderPolicy {
+        &self.inner.encoder
+    }
+
     pub(crate) fn block_weight(&self) -> f32 {
         self.inner.block_weight
     }
@@ -400,6 +499,102 @@ impl Policy {
     pub(crate) fn promo(&self) -> &PromoPatterns {
         &self.inner.promo
     }
+}
+
+/// Head names of a policy list, each checked.
+fn head_list(key: &str, names: &[String]) -> Result<Vec<Head>, PolicyError> {
+    names
+        .iter()
+        .map(|n| {
+            Head::from_name(n).ok_or_else(|| {
+                key_err(
+                    key,
+                    format!(
+                        "unknown head {n:?} (expected offensive, profanity, vulgarity, threat, personal_attack, identity_abuse or promotion)"
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The `[encoder]` table: keys from the given policy, else from the default policy (a
+/// language's lists from the given policy's table of it, else the default's).
+fn encoder_policy(
+    raw: Option<&RawEncoder>,
+    defaults: Option<&RawEncoder>,
+) -> Result<EncoderPolicy, PolicyError> {
+    fn pick<T: Clone>(
+        raw: Option<&RawEncoder>,
+        defaults: Option<&RawEncoder>,
+        f: impl Fn(&RawEncoder) -> Option<T>,
+    ) -> Option<T> {
+        raw.and_then(&f).or_else(|| defaults.and_then(&f))
+    }
+    let list = |key: &str, f: fn(&RawEncoder) -> Option<Vec<String>>| {
+        head_list(key, &pick(raw, defaults, f).unwrap_or_default())
+    };
+    let heads = list("encoder.heads", |r| r.heads.clone())?;
+    let auto_reject = list("encoder.auto_reject", |r| r.auto_reject.clone())?;
+    let approve = list("encoder.approve", |r| r.approve.clone())?;
+    let outside = |key: &str, list: &[Head]| -> Result<(), PolicyError> {
+        match list.iter().find(|h| !heads.contains(h)) {
+            Some(h) => Err(key_err(key, format!("{h} is not among encoder.heads"))),
+            None => Ok(()),
+        }
+    };
+    outside("encoder.auto_reject", &auto_reject)?;
+    let mut languages = BTreeMap::new();
+    let codes: std::collections::BTreeSet<&String> = raw
+        .iter()
+        .chain(defaults.iter())
+        .flat_map(|r| r.languages.keys())
+        .collect();
+    for code in codes {
+        let key = format!("encoder.languages.{code}");
+        let lang = Language::from_code(code).ok_or_else(|| {
+            key_err(
+                &key,
+                "unknown language (expected en, ar, ckb, kmr, tr, fa, other)",
+            )
+        })?;
+        let (own, default) = (
+            raw.and_then(|r| r.languages.get(code.as_str())),
+            defaults.and_then(|r| r.languages.get(code.as_str())),
+        );
+        let reject = own
+            .and_then(|l| l.auto_reject.clone())
+            .or_else(|| default.and_then(|l| l.auto_reject.clone()))
+            .map(|names| head_list(&format!("{key}.auto_reject"), &names))
+            .transpose()?;
+        let approve = own
+            .and_then(|l| l.approve.clone())
+            .or_else(|| default.and_then(|l| l.approve.clone()))
+            .map(|names| head_list(&format!("{key}.approve"), &names))
+            .transpose()?;
+        if let Some(r) = &reject {
+            outside(&format!("{key}.auto_reject"), r)?;
+        }
+        languages.insert(lang, (reject, approve));
+    }
+    let unit = |key: &str, f: fn(&RawEncoder) -> Option<f32>, fallback: f32| {
+        check_unit(key, pick(raw, defaults, f).unwrap_or(fallback))
+    };
+    Ok(EncoderPolicy {
+        enabled: pick(raw, defaults, |r| r.enabled).unwrap_or(true),
+        cascade: pick(raw, defaults, |r| r.cascade).unwrap_or(Cascade::All),
+        heads,
+        auto_reject,
+        approve,
+        review_at: unit("encoder.review_at", |r| r.review_at, 0.7)?,
+        review_at_unmeasured: unit(
+            "encoder.review_at_unmeasured",
+            |r| r.review_at_unmeasured,
+            0.9,
+        )?,
+        approve_below: unit("encoder.approve_below", |r| r.approve_below, 0.2)?,
+        languages,
+    })
 }
 
 /// The `[learned]` table: keys from the given policy, else from the default policy.

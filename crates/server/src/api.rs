@@ -171,6 +171,7 @@ async fn submit_comment(
             "status": c.status,
             "category": c.category,
             "token": submitted.token,
+            "checking": submitted.checking,
             // The token rides in the fragment, which browsers never send on (see pages/status.rs).
             "status_url": format!("/comments/{}#token={}", c.id, submitted.token),
         })),
@@ -191,9 +192,11 @@ async fn comment_status(
     let id = parse_id(&id)?;
     let token = query.token.unwrap_or_default();
     let c = app.comment_for_author(id, &token).await?;
+    let checking = app.checking(&c).await?;
     Ok(Json(json!({
         "id": c.id,
         "status": c.status,
+        "checking": checking,
         "category": c.category,
         "created_at": c.created_at,
         "body": c.body,

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ipnet::IpNet;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tribune_i18n::{Language, Localizer, PersianCalendar};
 use tribune_moderation::Policy;
 use tribune_store::{Article, CommentRecord, Role, Store, StoreError, User};
 
+use crate::encoder_jobs::{EncoderJobsConfig, SecondReading};
 use crate::passwords::Passwords;
 use crate::security::token_hash;
 use crate::{ServerError, input};
@@ -64,6 +65,8 @@ pub struct ServerConfig {
     pub default_language: Language,
     /// The calendar of dates on Persian pages.
     pub persian_calendar: PersianCalendar,
+    /// How this node takes and runs encoder jobs (when it has the stage).
+    pub encoder_jobs: EncoderJobsConfig,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +86,7 @@ impl Default for ServerConfig {
             password_hashers: crate::passwords::default_workers(),
             default_language: Language::English,
             persian_calendar: PersianCalendar::SolarHijri,
+            encoder_jobs: EncoderJobsConfig::default(),
         }
     }
 }
@@ -100,6 +104,12 @@ pub struct App {
     pub(crate) engine_slots: Arc<Semaphore>,
     /// Every interface language's catalogue and formats.
     pub(crate) localizer: Arc<Localizer>,
+    /// The encoder stage, read off the request path; `None` runs the fast stages alone.
+    pub(crate) second_reading: Option<Arc<dyn SecondReading>>,
+    /// Why the stage is absent, for the log at start.
+    pub(crate) stage_absent: String,
+    /// Wakes this node's encoder worker when a submission stores a job.
+    pub(crate) encoder_wake: Arc<Notify>,
 }
 
 impl App {
@@ -130,8 +140,32 @@ impl App {
                 Localizer::new(config.persian_calendar)
                     .map_err(|e| ServerError::Languages(e.to_string()))?,
             ),
+            second_reading: None,
+            stage_absent: "no encoder stage was configured".into(),
+            encoder_wake: Arc::new(Notify::new()),
             config,
         })
+    }
+
+    /// Gives the app its encoder stage, or (`Err`) says why it runs without one.
+    pub fn with_encoder_stage(mut self, stage: Result<Arc<dyn SecondReading>, String>) -> App {
+        match stage {
+            Ok(reading) => self.second_reading = Some(reading),
+            Err(why) => {
+                self.second_reading = None;
+                self.stage_absent = why;
+            }
+        }
+        self
+    }
+
+    /// The policy as configured, with auto-approval on or off.
+    pub(crate) fn policy(&self, auto_approve: bool) -> Arc<Policy> {
+        if auto_approve {
+            self.policy_approve_clean.clone()
+        } else {
+            self.policy_review_clean.clone()
+        }
     }
 
     pub async fn article(&self, slug: &str) -> Result<Article, ServerError> {

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use tribune_moderation::Verdict;
-use tribune_store::CommentFacts;
+use tribune_store::{CommentFacts, EncoderStep};
 
 use crate::security::token_hash;
 
@@ -14,6 +14,7 @@ pub(crate) fn comment_facts(
     email: Option<&str>,
     client: IpAddr,
     verdict: &Verdict,
+    encoder: EncoderStep,
 ) -> CommentFacts {
     CommentFacts {
         lang: Some(verdict.language.clone()).filter(|l| !l.is_empty()),
@@ -22,6 +23,7 @@ pub(crate) fn comment_facts(
         address_hash: Some(token_hash(&client.to_string())),
         link_host: first_link_host(body),
         bands: tribune_moderation::similarity::minhash_bands(body),
+        encoder: Some(encoder),
     }
 }
 

@@ -24,6 +24,7 @@ mod auth;
 mod client;
 mod console;
 pub mod demo;
+mod encoder_jobs;
 mod error;
 mod facts;
 mod input;
@@ -47,6 +48,7 @@ use axum::response::Response;
 
 pub use app::{App, ServerConfig, create_user};
 pub use client::client_address;
+pub use encoder_jobs::{EncoderJobsConfig, EncoderWorker, SecondReading};
 pub use error::{Detail, Details};
 pub use serve::{MAX_BODY_BYTES, serve, serve_metrics, serve_until, service};
 pub use submit::{CommentInput, MAX_STORED_VERDICT_BYTES, Submitted};

@@ -1,5 +1,6 @@
 //! What an operator watches, in Prometheus' text format: requests by route and status with
-//! their latency, the queue's depth and age, the engine's decisions, rate-limit refusals,
+//! their latency, the queue's depth and age, the engine's decisions, the encoder jobs (how
+//! many wait, the oldest's age, reading and job times), rate-limit refusals,
 //! shed requests, database pools and password hashing.
 //!
 //! Counters and histograms are recorded as things happen (through the `metrics` facade, one
@@ -29,6 +30,12 @@ fn handle() -> &'static PrometheusHandle {
                 Matcher::Full("tribune_http_request_duration_seconds".into()),
                 &LATENCY_BUCKETS,
             )
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Prefix("tribune_encoder_".into()),
+                    &LATENCY_BUCKETS,
+                )
+            })
             .unwrap_or_else(|_| PrometheusBuilder::new());
         let recorder = builder.build_recorder();
         let handle = recorder.handle();
@@ -110,8 +117,36 @@ pub fn engine_decision(verdict: &Verdict) {
     .increment(1);
 }
 
+/// What became of the encoder stage for one stored submission: `queued` ones reach it.
+pub fn encoder_step(step: tribune_store::EncoderStep) {
+    metrics::counter!("tribune_encoder_submissions_total", "step" => step.as_str()).increment(1);
+}
+
+/// One encoder reading's time on its blocking thread.
+pub fn encoder_reading(took: std::time::Duration) {
+    metrics::histogram!("tribune_encoder_reading_seconds").record(took.as_secs_f64());
+}
+
+/// A job's end, by how it ended, with the time from its submission to that end.
+pub fn encoder_job_ended(end: &tribune_store::JobEnd, queued_at: i64) {
+    let how = crate::encoder_jobs::end_label(end);
+    metrics::counter!("tribune_encoder_jobs_ended_total", "end" => how).increment(1);
+    let waited = (tribune_store::now_millis() - queued_at).max(0) as f64 / 1000.0;
+    metrics::histogram!("tribune_encoder_job_seconds", "end" => how).record(waited);
+}
+
 /// The whole exposition: gauges read now, then everything recorded.
 pub async fn render(app: &App) -> String {
+    match app.store.encoder_job_stats().await {
+        Ok(stats) => {
+            metrics::gauge!("tribune_encoder_jobs_waiting").set(stats.waiting as f64);
+            let age = stats.oldest_created_at.map_or(0.0, |oldest| {
+                (tribune_store::now_millis() - oldest).max(0) as f64 / 1000.0
+            });
+            metrics::gauge!("tribune_encoder_oldest_job_age_seconds").set(age);
+        }
+        Err(error) => tracing::warn!(%error, "metrics: cannot read the encoder jobs"),
+    }
     match app.store.pending_stats().await {
         Ok(stats) => {
             metrics::gauge!("tribune_queue_pending").set(stats.count as f64);

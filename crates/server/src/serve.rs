@@ -60,6 +60,13 @@ pub async fn serve_until(
     crate::metrics::install();
     let http = service(app.clone());
     let sweeper = tokio::spawn(sweep_forever(app.clone()));
+    let encoder = crate::encoder_jobs::EncoderWorker::spawn(app.clone());
+    if encoder.is_none() {
+        tracing::info!(
+            why = %app.stage_absent,
+            "the encoder stage is absent: the fast stages alone decide"
+        );
+    }
     let max_connections = app.config.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max_connections));
     let graceful = GracefulShutdown::new();
@@ -121,6 +128,9 @@ pub async fn serve_until(
         });
     }
     sweeper.abort();
+    if let Some(encoder) = encoder {
+        encoder.stop(app.config.request_timeout).await;
+    }
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(app.config.request_timeout) => {

@@ -5,7 +5,8 @@ use std::net::IpAddr;
 
 use tribune_moderation::{Category, Decision, Verdict};
 use tribune_store::{
-    Actor, Article, CommentRecord, DecisionKind, NewComment, NewDecision, RateLimit, StoreError,
+    Actor, Article, CommentRecord, DecisionKind, EncoderStep, NewComment, NewDecision, RateLimit,
+    StoreError,
 };
 
 use crate::security::{random_token, token_hash};
@@ -35,6 +36,8 @@ pub struct Submitted {
     pub token: String,
     /// The idempotency key matched an earlier submission: nothing new was stored.
     pub replayed: bool,
+    /// The comment waits for the encoder stage's reading.
+    pub checking: bool,
 }
 
 impl App {
@@ -90,9 +93,12 @@ impl App {
             comment: inserted.comment,
             token,
             replayed: inserted.replayed,
+            checking: false,
         };
         if let Some(replayed) = self.store.replay_submission(&new).await.map_err(stored)? {
-            return Ok(submitted(replayed, token));
+            let mut answer = submitted(replayed, token);
+            answer.checking = self.checking(&answer.comment).await?;
+            return Ok(answer);
         }
         let limit = RateLimit::new(
             format!("comment:{client}"),
@@ -105,17 +111,45 @@ impl App {
             crate::metrics::rate_limited("comment_address");
             return Err(ServerError::rate_limited(peeked.retry_after_ms));
         }
-        let verdict = self.moderate(&new.body, &article, auto_approve).await?;
-        let decision = engine_decision(&verdict)?;
-        new.facts =
-            crate::facts::comment_facts(&new.body, new.author_email.as_deref(), client, &verdict);
+        let policy = self.policy(auto_approve);
+        let verdict = self.moderate(&new.body, &article, policy.clone()).await?;
+        let mut decision = engine_decision(&verdict)?;
+        let step = match &self.second_reading {
+            None => EncoderStep::Absent,
+            // A fast rejection is final; anything else the stage wants waits for it.
+            Some(reading)
+                if verdict.decision != Decision::Reject && reading.wants(&verdict, &policy) =>
+            {
+                EncoderStep::Queued
+            }
+            Some(_) => EncoderStep::NotWanted,
+        };
+        if step == EncoderStep::Queued && decision.decision == DecisionKind::Approve {
+            // Nothing is published before the stage has read it.
+            decision.decision = DecisionKind::Review;
+        }
+        new.facts = crate::facts::comment_facts(
+            &new.body,
+            new.author_email.as_deref(),
+            client,
+            &verdict,
+            step,
+        );
         crate::metrics::engine_decision(&verdict);
         let inserted = self
             .store
             .submit_comment(&new, Some(&decision), Some(&limit))
             .await
             .map_err(stored)?;
-        Ok(submitted(inserted, token))
+        if !inserted.replayed {
+            crate::metrics::encoder_step(step);
+            if step == EncoderStep::Queued {
+                self.encoder_wake.notify_one();
+            }
+        }
+        let mut answer = submitted(inserted, token);
+        answer.checking = step == EncoderStep::Queued && !answer.replayed;
+        Ok(answer)
     }
 
     /// The engine's verdict on a comment under `article`. A short comment is read right here
@@ -125,13 +159,8 @@ impl App {
         &self,
         body: &str,
         article: &Article,
-        auto_approve: bool,
+        policy: std::sync::Arc<tribune_moderation::Policy>,
     ) -> Result<Verdict, ServerError> {
-        let policy = if auto_approve {
-            self.policy_approve_clean.clone()
-        } else {
-            self.policy_review_clean.clone()
-        };
         let read = |body: &str, title: &str, text: &str, policy: &tribune_moderation::Policy| {
             tribune_moderation::moderate(
                 &tribune_moderation::Comment {
@@ -155,6 +184,12 @@ impl App {
         let verdict =
             tokio::task::spawn_blocking(move || read(&body, &title, &text, &policy)).await?;
         Ok(verdict)
+    }
+
+    /// Whether the comment waits for the encoder stage: pending with its job not ended.
+    pub async fn checking(&self, comment: &CommentRecord) -> Result<bool, ServerError> {
+        Ok(comment.status == tribune_store::Status::Pending
+            && self.store.encoder_job_waiting(comment.id).await?)
     }
 
     /// Replies are threaded one level: a reply to a reply joins its parent's thread.
@@ -189,8 +224,8 @@ fn stored(error: StoreError) -> ServerError {
     }
 }
 
-/// The engine's verdict as the comment's first decision row.
-fn engine_decision(verdict: &Verdict) -> Result<NewDecision, ServerError> {
+/// The engine's verdict as a decision row.
+pub(crate) fn engine_decision(verdict: &Verdict) -> Result<NewDecision, ServerError> {
     let decision = match verdict.decision {
         Decision::Approve => DecisionKind::Approve,
         Decision::Reject => DecisionKind::Reject,

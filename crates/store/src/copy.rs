@@ -24,10 +24,11 @@ struct Table {
 
 use Kind::{Int, Real, Text};
 
-/// In dependency order: a row's references always arrive before it. Claims and rate-limit
-/// counters are not copied: they are short-lived bookkeeping; `latest_decisions` is rebuilt by
+/// In dependency order: a row's references always arrive before it. Encoder jobs are work
+/// not yet done, so they move with their comments. Claims and rate-limit counters are not
+/// copied: they are short-lived bookkeeping; `latest_decisions` is rebuilt by
 /// the target's triggers as comments and decisions arrive.
-const TABLES: [Table; 8] = [
+const TABLES: [Table; 9] = [
     Table {
         name: "articles",
         key: "id",
@@ -83,6 +84,7 @@ const TABLES: [Table; 8] = [
             ("band1", Int),
             ("band2", Int),
             ("band3", Int),
+            ("encoder", Text),
         ],
         serial_id: false,
     },
@@ -108,6 +110,19 @@ const TABLES: [Table; 8] = [
             ("created_at", Int),
         ],
         serial_id: true,
+    },
+    Table {
+        name: "encoder_jobs",
+        key: "comment_id",
+        columns: &[
+            ("comment_id", Int),
+            ("created_at", Int),
+            ("attempts", Int),
+            ("lease_holder", Text),
+            ("lease_expires_at", Int),
+            ("last_error", Text),
+        ],
+        serial_id: false,
     },
     Table {
         name: "sessions",

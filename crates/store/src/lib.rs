@@ -31,13 +31,13 @@ mod writer;
 
 pub use copy::TableCount;
 pub use model::{
-    Actor, Article, CommentFacts, CommentRecord, DecisionKind, DecisionRecord, Inserted,
-    NewArticle, NewComment, NewDecision, QueueItem, Role, Session, Status, User,
+    Actor, Article, CommentFacts, CommentRecord, DecisionKind, DecisionRecord, EncoderStep,
+    Inserted, NewArticle, NewComment, NewDecision, QueueItem, Role, Session, Status, User,
 };
 pub use store::{
-    AlikeCounts, AuthorHistory, ConsoleItem, ConsolePage, Counted, DecisionEvent, EngineFilter,
-    LogEntry, PendingStats, PoolStats, QueueCounts, QueueCursor, QueueFilter, QueueKind, RateLimit,
-    Store, now_millis,
+    AlikeCounts, AuthorHistory, ConsoleItem, ConsolePage, Counted, DecisionEvent, EncoderJob,
+    EncoderJobStats, EncoderLease, EngineFilter, JobEnd, LogEntry, PendingStats, PoolStats,
+    QueueCounts, QueueCursor, QueueFilter, QueueKind, RateLimit, Store, now_millis,
 };
 
 /// The database behind a store.

@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, SqlSafeStr};
 use crate::Backend;
 
 /// Every migration, in order: (version, description, source).
-const SOURCES: [(i64, &str, &str); 3] = [
+const SOURCES: [(i64, &str, &str); 4] = [
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (
         2,
@@ -16,6 +16,11 @@ const SOURCES: [(i64, &str, &str); 3] = [
         include_str!("../migrations/0002_hold_under_abuse.sql"),
     ),
     (3, "console", include_str!("../migrations/0003_console.sql")),
+    (
+        4,
+        "encoder jobs",
+        include_str!("../migrations/0004_encoder_jobs.sql"),
+    ),
 ];
 
 /// Renders one migration's source for a backend: substitutes the type placeholders, keeps

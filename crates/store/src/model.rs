@@ -58,6 +58,43 @@ pub struct CommentFacts {
     pub link_host: Option<String>,
     /// MinHash band keys of the normalised text: comments sharing one are near duplicates.
     pub bands: Option<[i64; 4]>,
+    /// What became of the encoder stage; `Queued` stores the comment's encoder job in the
+    /// submission's transaction. `None` for comments stored before the stage existed.
+    pub encoder: Option<EncoderStep>,
+}
+
+/// What became of the encoder stage when a comment arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncoderStep {
+    /// The node ran without the stage: the fast stages' verdict is all there is.
+    Absent,
+    /// The fast stages' verdict stood alone (a rejection, or one the stage need not read).
+    NotWanted,
+    /// The comment waits for the encoder: a job was stored with it.
+    Queued,
+}
+
+impl EncoderStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncoderStep::Absent => "absent",
+            EncoderStep::NotWanted => "not_wanted",
+            EncoderStep::Queued => "queued",
+        }
+    }
+}
+
+impl FromStr for EncoderStep {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "absent" => Ok(EncoderStep::Absent),
+            "not_wanted" => Ok(EncoderStep::NotWanted),
+            "queued" => Ok(EncoderStep::Queued),
+            other => Err(StoreError::Corrupt(format!("encoder step {other:?}"))),
+        }
+    }
 }
 
 /// The outcome of storing a comment.

@@ -8,6 +8,7 @@ mod comments;
 mod console;
 mod counters;
 mod decisions;
+mod encoder_jobs;
 mod sql;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ pub use console::{
     QueueFilter, QueueKind,
 };
 pub use counters::{Counted, RateLimit};
+pub use encoder_jobs::{EncoderJob, EncoderJobStats, EncoderLease, JobEnd};
 
 pub(crate) type Result<T> = std::result::Result<T, StoreError>;
 

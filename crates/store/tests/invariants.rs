@@ -448,7 +448,8 @@ fn tampering_statements(store: &Store, comment: i64, article: i64, decision: i64
             "TRUNCATE comments CASCADE".to_owned(),
             "TRUNCATE latest_decisions".to_owned(),
             "TRUNCATE comment_facts".to_owned(),
-            "TRUNCATE comments, decisions, comment_tokens, claims, latest_decisions, comment_facts"
+            "TRUNCATE comments, decisions, comment_tokens, claims, latest_decisions, comment_facts, \
+             encoder_jobs"
                 .to_owned(),
         ]),
     }

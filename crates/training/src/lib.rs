@@ -24,12 +24,17 @@
 //! ```
 
 mod corpus;
+mod encoder_heads;
 mod error;
 mod pipeline;
 mod report;
 mod spans;
 
 pub use corpus::{Record, parse_jsonl, read_jsonl};
+pub use encoder_heads::{
+    EmbeddingCache, HeadsManifest, HeadsOptions, HeadsOutcome, HeadsStage, RowsEvery,
+    encoder_train_rows, train_heads, write_heads,
+};
 pub use error::TrainingError;
 pub use pipeline::{
     ClassBalance, Corpus, DEFAULT_MASKS, DataFile, FeatureManifest, HeadManifest, Manifest, Mask,
@@ -38,8 +43,8 @@ pub use pipeline::{
     utc_timestamp, write_outputs,
 };
 pub use report::{
-    CalibrationFigures, Comparison, HeadFigures, Judged, Report, SliceReport, evaluate,
-    head_figures, selected_sources,
+    CalibrationFigures, Comparison, HeadFigures, Judged, Report, SliceReport, ThresholdsOf,
+    evaluate, evaluate_scores, head_figures, selected_sources,
 };
 pub use spans::{SpanScore, code_points, span_f1};
 

@@ -191,7 +191,7 @@ impl FromStr for ClassBalance {
 }
 
 /// The labels `record` trains with under `masks`.
-fn training_labels(record: &Record, masks: &[Mask]) -> Labels {
+pub(crate) fn training_labels(record: &Record, masks: &[Mask]) -> Labels {
     let mut labels = record.labels;
     for m in masks.iter().filter(|m| m.source == record.source) {
         labels.set(m.head, None);

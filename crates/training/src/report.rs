@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 use tribune_learned::{
-    ECE_BINS, Example, Head, Model, Scores, Thresholds, auto_decisions, expected_calibration_error,
-    roc_auc,
+    ECE_BINS, Example, HEAD_COUNT, Head, Model, Thresholds, auto_decisions,
+    expected_calibration_error, roc_auc,
 };
 
 use crate::corpus::Record;
@@ -137,19 +137,20 @@ pub fn head_figures(head: Head, rows: &[Judged]) -> HeadFigures {
     }
 }
 
-/// A scored row: the record, its scores and the language the model saw.
-type Row<'a> = (&'a Record, Scores, &'a str);
+/// A scored row: the record, its calibrated scores and the language the model saw.
+type Row<'a> = (&'a Record, [f32; HEAD_COUNT], &'a str);
 
-fn slice(model: &Model, rows: &[Row<'_>]) -> SliceReport {
+/// The thresholds of a head in a language.
+pub type ThresholdsOf<'a> = dyn Fn(Head, &str) -> Thresholds + 'a;
+
+fn slice(thresholds: &ThresholdsOf<'_>, rows: &[Row<'_>]) -> SliceReport {
     let heads = Head::ALL
         .into_iter()
         .filter_map(|h| {
             let judged: Vec<Judged> = rows
                 .iter()
                 .filter_map(|&(r, s, l)| {
-                    r.labels
-                        .get(h)
-                        .map(|y| (s.get(h), y, model.thresholds_in(h, Some(l))))
+                    r.labels.get(h).map(|y| (s[h.index()], y, thresholds(h, l)))
                 })
                 .collect();
             (!judged.is_empty()).then(|| head_figures(h, &judged))
@@ -168,7 +169,7 @@ fn calibration(rows: &[Row<'_>]) -> Vec<CalibrationFigures> {
         .filter_map(|h| {
             let scored: Vec<(f32, bool)> = rows
                 .iter()
-                .filter_map(|&(r, s, _)| Some((s.get(h), r.labels.get(h)?)))
+                .filter_map(|&(r, s, _)| Some((s[h.index()], r.labels.get(h)?)))
                 .collect();
             let ece = expected_calibration_error(&scored, ECE_BINS)?;
             Some(CalibrationFigures {
@@ -193,11 +194,34 @@ pub fn evaluate(
     languages: &[String],
     selected: &BTreeSet<String>,
 ) -> Report {
+    let scores: Vec<[f32; HEAD_COUNT]> = examples
+        .iter()
+        .zip(languages)
+        .map(|(e, l)| {
+            let s = model.predict_in(&e.features, Some(l));
+            std::array::from_fn(|h| s.get(Head::ALL[h]))
+        })
+        .collect();
+    evaluate_scores(records, &scores, languages, selected, &|h, l| {
+        model.thresholds_in(h, Some(l))
+    })
+}
+
+/// Reports the figures of calibrated `scores` (one per record, in the same order, in
+/// `languages` as the engine detected them), each row judged at `thresholds` of its
+/// language; the sources in `selected` are left out of the calibration figures.
+pub fn evaluate_scores(
+    records: &[Record],
+    scores: &[[f32; HEAD_COUNT]],
+    languages: &[String],
+    selected: &BTreeSet<String>,
+    thresholds: &ThresholdsOf<'_>,
+) -> Report {
     let scored: Vec<Row<'_>> = records
         .iter()
-        .zip(examples)
+        .zip(scores)
         .zip(languages)
-        .map(|((r, e), l)| (r, model.predict_in(&e.features, Some(l)), l.as_str()))
+        .map(|((r, s), l)| (r, *s, l.as_str()))
         .collect();
     let group = |key: fn(&Record) -> &str| {
         let mut groups: BTreeMap<String, Vec<Row<'_>>> = BTreeMap::new();
@@ -206,7 +230,7 @@ pub fn evaluate(
         }
         groups
             .into_iter()
-            .map(|(k, rows)| (k, slice(model, &rows)))
+            .map(|(k, rows)| (k, slice(thresholds, &rows)))
             .collect()
     };
     let mut by_detected: BTreeMap<String, Vec<Row<'_>>> = BTreeMap::new();
@@ -214,7 +238,7 @@ pub fn evaluate(
         by_detected.entry(row.2.to_owned()).or_default().push(row);
     }
     Report {
-        overall: slice(model, &scored),
+        overall: slice(thresholds, &scored),
         by_source: group(|r| &r.source),
         by_language: group(|r| &r.lang),
         calibration: by_detected

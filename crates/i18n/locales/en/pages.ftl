@@ -42,6 +42,7 @@ status-title = Your comment
 status-article = On the article
 status-pending = Thank you. Your comment awaits moderation.
 status-pending-explained = A moderator reads every comment before it is published. This browser will show you the outcome on this page. To see it elsewhere later, keep this private link (it is yours alone; do not share it):
+status-checking = Thank you. Your comment is being checked; the outcome will appear on this page.
 status-approved = Your comment was approved and is published under the article.
 # $reason: one of the reason-* messages.
 status-rejected = Your comment was rejected: { $reason }.

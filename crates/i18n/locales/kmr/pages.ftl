@@ -41,6 +41,7 @@ status-title = Şîroveya te
 status-article = Li ser gotara
 status-pending = Spas. Şîroveya te li benda çavdêriyê ye.
 status-pending-explained = Çavdêrek berî weşanê her şîroveyekê dixwîne. Ev gerok dê encamê li ser vê rûpelê nîşanî te bide. Ji bo ku paşê ji cihekî din bibînî, vê girêdana taybet biparêze (tenê ya te ye; bi kesî re parve neke):
+status-checking = Spas. Şîroveya te tê kontrolkirin; encam dê li ser vê rûpelê xuya bibe.
 status-approved = Şîroveya te hat pejirandin û di binê gotarê de hatiye weşandin.
 status-rejected = Şîroveya te hat redkirin: { $reason }.
 status-rejected-no-reason = Şîroveya te hat redkirin.

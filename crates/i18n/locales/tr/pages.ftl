@@ -40,6 +40,7 @@ status-title = Yorumunuz
 status-article = Haber
 status-pending = Teşekkürler. Yorumunuz moderasyon bekliyor.
 status-pending-explained = Her yorum yayımlanmadan önce bir moderatör tarafından okunur. Sonucu bu tarayıcıda bu sayfada görebilirsiniz. Daha sonra başka bir yerden görmek için bu özel bağlantıyı saklayın (yalnızca size aittir, kimseyle paylaşmayın):
+status-checking = Teşekkürler. Yorumunuz denetleniyor; sonuç bu sayfada görünecek.
 status-approved = Yorumunuz onaylandı ve haberin altında yayımlandı.
 status-rejected = Yorumunuz reddedildi: { $reason }.
 status-rejected-no-reason = Yorumunuz reddedildi.

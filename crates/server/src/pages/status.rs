@@ -57,6 +57,8 @@ struct CommentStatusPage<'a> {
     article_title: String,
     article_lang: String,
     status: &'static str,
+    /// Pending while the encoder stage reads it.
+    checking: bool,
     /// What a rejected author reads: the rejection and the guideline broken.
     rejection: String,
     body: String,
@@ -127,6 +129,7 @@ pub(super) async fn comment_status_page(
         return open_form(&app, &visitor, id, StatusCode::OK, None);
     };
     let comment = app.comment_for_author(id, &token).await?;
+    let checking = app.checking(&comment).await?;
     let article = app
         .store
         .article_by_id(comment.article_id)
@@ -140,6 +143,7 @@ pub(super) async fn comment_status_page(
         article_title: article.title,
         article_lang: article.lang,
         status: comment.status.as_str(),
+        checking,
         rejection,
         body: comment.body,
         private_link: format!("/comments/{id}#token={token}"),

@@ -35,6 +35,14 @@ impl TestServer {
     }
 
     pub async fn with_config(config: ServerConfig) -> TestServer {
+        TestServer::with_stage(config, Err("this test runs without the stage".into())).await
+    }
+
+    /// A server with (or, for `Err`, without) an encoder stage.
+    pub async fn with_stage(
+        config: ServerConfig,
+        stage: Result<Arc<dyn tribune_server::SecondReading>, String>,
+    ) -> TestServer {
         // Server-side errors show in a failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -46,7 +54,11 @@ impl TestServer {
         tribune_server::demo::seed_if_empty(&store, Some(ADMIN_PASSWORD))
             .await
             .expect("seed");
-        let app = Arc::new(App::new(store.clone(), config, None).expect("app"));
+        let app = Arc::new(
+            App::new(store.clone(), config, None)
+                .expect("app")
+                .with_encoder_stage(stage),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

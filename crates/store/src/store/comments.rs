@@ -5,9 +5,11 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::counters::{RateLimit, count_in};
 use super::decisions::insert_decision;
+use super::encoder_jobs::enqueue_encoder_job;
 use super::{Result, Store, now_millis};
 use crate::model::{
-    CommentFacts, CommentRecord, DecisionKind, Inserted, NewComment, NewDecision, QueueItem, Status,
+    CommentFacts, CommentRecord, DecisionKind, EncoderStep, Inserted, NewComment, NewDecision,
+    QueueItem, Status,
 };
 use crate::{Backend, StoreError};
 
@@ -467,8 +469,10 @@ async fn insert_new(
                  note, risk, verdict, created_at) SELECT id, $9, $10, $11, $12, $13, \
                  CASE WHEN $16 = 1 THEN $14 END, $15, $7 FROM c), \
                  f AS (INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, \
-                 address_hash, link_host, band0, band1, band2, band3) \
-                 SELECT id, $17, $18, $19, $20, $21, $22, $23, $24, $25 FROM c) \
+                 address_hash, link_host, band0, band1, band2, band3, encoder) \
+                 SELECT id, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26 FROM c), \
+                 j AS (INSERT INTO encoder_jobs (comment_id, created_at) \
+                 SELECT id, $7 FROM c WHERE $27 = 1) \
                  SELECT id FROM c",
             )
             .bind(new.article_id)
@@ -496,6 +500,8 @@ async fn insert_new(
             .bind(band(&new.facts, 1))
             .bind(band(&new.facts, 2))
             .bind(band(&new.facts, 3))
+            .bind(new.facts.encoder.map(EncoderStep::as_str))
+            .bind(i64::from(new.facts.encoder == Some(EncoderStep::Queued)))
             .fetch_one(&mut *conn)
             .await?;
             row.try_get("id")?
@@ -524,6 +530,9 @@ async fn insert_new(
                 insert_decision(conn, id, decision, created_at).await?;
             }
             insert_facts(conn, id, &new.facts).await?;
+            if new.facts.encoder == Some(EncoderStep::Queued) {
+                enqueue_encoder_job(conn, id, created_at).await?;
+            }
             id
         }
     };
@@ -593,7 +602,8 @@ fn band(facts: &CommentFacts, i: usize) -> Option<i64> {
 async fn insert_facts(conn: &mut AnyConnection, id: i64, facts: &CommentFacts) -> Result<()> {
     sqlx::query(
         "INSERT INTO comment_facts (comment_id, lang, engine_category, email_hash, address_hash, \
-         link_host, band0, band1, band2, band3) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         link_host, band0, band1, band2, band3, encoder) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id)
     .bind(&facts.lang)
@@ -605,6 +615,7 @@ async fn insert_facts(conn: &mut AnyConnection, id: i64, facts: &CommentFacts) -
     .bind(band(facts, 1))
     .bind(band(facts, 2))
     .bind(band(facts, 3))
+    .bind(facts.encoder.map(EncoderStep::as_str))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -83,6 +83,8 @@ pub struct ConsoleItem {
     pub decided_at: Option<i64>,
     /// The moderator holding a live claim on it, if any.
     pub claimed_by: Option<String>,
+    /// Its encoder job has not ended yet: the comment is being checked.
+    pub checking: bool,
     cursor: QueueCursor,
 }
 
@@ -123,7 +125,10 @@ const ITEM_COLUMNS: &str = "c.id, c.article_id, c.parent_id, c.author_name, c.au
      c.body, c.created_at, l.decision, l.category, l.rank, l.decision_id, l.decided_at, \
      a.slug AS article_slug, a.title AS article_title, \
      f.lang, f.engine_category, f.email_hash, f.address_hash, f.link_host, \
-     f.band0, f.band1, f.band2, f.band3, u.username AS claimed_by, ld.actor AS decided_by, \
+     f.band0, f.band1, f.band2, f.band3, f.encoder, \
+     CAST(CASE WHEN EXISTS (SELECT 1 FROM encoder_jobs j WHERE j.comment_id = c.id) \
+      THEN 1 ELSE 0 END AS BIGINT) AS checking, \
+     u.username AS claimed_by, ld.actor AS decided_by, \
      (SELECT e.verdict FROM decisions e WHERE e.comment_id = c.id AND e.actor_kind = 'engine' \
       ORDER BY e.id DESC LIMIT 1) AS verdict";
 const ITEM_FROM: &str = "FROM latest_decisions l JOIN comments c ON c.id = l.comment_id \
@@ -372,6 +377,10 @@ pub(super) fn facts_from_row(row: &AnyRow) -> Result<CommentFacts> {
             [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
             _ => None,
         },
+        encoder: row
+            .try_get::<Option<String>, _>("encoder")?
+            .map(|step| step.parse())
+            .transpose()?,
     })
 }
 
@@ -396,6 +405,7 @@ fn console_item_from_row(row: &AnyRow) -> Result<ConsoleItem> {
         decided_by: row.try_get("decided_by")?,
         decided_at: row.try_get("decided_at")?,
         claimed_by: row.try_get("claimed_by")?,
+        checking: row.try_get::<i64, _>("checking")? == 1,
         cursor,
         comment,
     })

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use tribune_moderation::Verdict;
-use tribune_store::{AlikeCounts, ConsoleItem, Status, Store, StoreError};
+use tribune_store::{AlikeCounts, ConsoleItem, EncoderStep, Status, Store, StoreError};
 
 use tribune_i18n::{Args, Texts};
 
@@ -72,6 +72,10 @@ pub(super) struct CardView {
     pub decided_by: Option<String>,
     pub category_label: Option<String>,
     pub claimed_by_other: Option<String>,
+    /// Where the encoder stage stands on a pending comment: being checked, or absent.
+    pub stage: Option<String>,
+    /// Its encoder job has not ended.
+    pub checking: bool,
     pub risk: String,
     pub segments: Vec<Segment>,
     /// The evidence's categories: (name, label).
@@ -185,6 +189,16 @@ impl<'a> CardBuilder<'a> {
                 .claimed_by
                 .clone()
                 .filter(|holder| holder != self.viewer),
+            stage: if !pending {
+                None
+            } else if item.checking {
+                Some(t.get("console-card-checking"))
+            } else if item.facts.encoder == Some(EncoderStep::Absent) {
+                Some(t.get("console-card-encoder-absent"))
+            } else {
+                None
+            },
+            checking: pending && item.checking,
             risk: t.hundredths(item.risk),
             segments,
             labels,

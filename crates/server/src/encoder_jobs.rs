@@ -1,0 +1,287 @@
+//! The encoder stage, off the request path. A submission the stage wants is stored pending
+//! with the fast stages' verdict and a job (one transaction); each node's worker claims due
+//! jobs in batches with a lease, reads them on a blocking thread, and ends each with the
+//! stage's final decision. A moderator may decide first; then the job ends without a row.
+//! A reading that fails is retried a bounded number of times, then the comment stays for a
+//! person with a `review` row saying the encoder failed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tribune_moderation::{Article, Comment, Policy, Verdict};
+use tribune_store::{Actor, DecisionKind, EncoderJob, JobEnd, NewDecision};
+
+use crate::App;
+use crate::submit::engine_decision;
+
+/// A slow second reading of the comments the fast stages could not settle alone (the
+/// multilingual encoder). Pure and blocking: the worker calls it on a blocking thread.
+pub trait SecondReading: Send + Sync + 'static {
+    /// Whether the fast stages' verdict must wait for this reading.
+    fn wants(&self, first: &Verdict, policy: &Policy) -> bool;
+    /// The final verdict, from the comment and the fast stages' verdict.
+    fn read(
+        &self,
+        comment: &Comment<'_>,
+        article: Option<&Article<'_>>,
+        first: &Verdict,
+        policy: &Policy,
+    ) -> Result<Verdict, String>;
+    /// What the final decision's actor is called beside the engine's version.
+    fn name(&self) -> String;
+}
+
+/// How a node's worker takes and runs encoder jobs.
+#[derive(Debug, Clone)]
+pub struct EncoderJobsConfig {
+    /// The most jobs claimed and read together.
+    pub batch: usize,
+    /// How long a claim lasts; a node that dies holding jobs gives them up after it.
+    pub lease: Duration,
+    /// How often an idle worker looks for jobs it was not woken for (other nodes' jobs,
+    /// expired leases, retries coming due).
+    pub poll: Duration,
+    /// Readings tried per job before it ends in review.
+    pub attempts: i64,
+    /// How long a failed reading waits before its next attempt.
+    pub retry_delay: Duration,
+}
+
+impl Default for EncoderJobsConfig {
+    fn default() -> EncoderJobsConfig {
+        EncoderJobsConfig {
+            batch: 16,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(2),
+            attempts: 3,
+            retry_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A node's running worker; [`EncoderWorker::stop`] ends it after its current batch.
+pub struct EncoderWorker {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl EncoderWorker {
+    /// Starts the worker when the app has the stage; `None` without it.
+    pub fn spawn(app: Arc<App>) -> Option<EncoderWorker> {
+        let reading = app.second_reading.clone()?;
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(work(app, reading, stopped));
+        Some(EncoderWorker { stop, task })
+    }
+
+    /// Stops claiming and waits for the batch being read to end (its jobs are completed, or
+    /// their leases run out if this is cut short).
+    pub async fn stop(self, within: Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(within, self.task).await.is_err() {
+            tracing::warn!("the encoder worker did not finish its batch in time");
+        }
+    }
+}
+
+/// This process's name on its leases: unique per start, so a restarted node never passes
+/// for the one that died.
+fn holder() -> String {
+    let nonce = crate::security::random_token()
+        .map(|t| t[..12].to_owned())
+        .unwrap_or_else(|_| tribune_store::now_millis().to_string());
+    format!("node-{}-{nonce}", std::process::id())
+}
+
+async fn work(app: Arc<App>, reading: Arc<dyn SecondReading>, mut stopped: watch::Receiver<bool>) {
+    let holder = holder();
+    let config = app.config.encoder_jobs.clone();
+    let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
+    let batch = i64::try_from(config.batch.max(1)).unwrap_or(16);
+    tracing::info!(%holder, stage = %reading.name(), "the encoder worker is running");
+    while !*stopped.borrow() {
+        let jobs = match app.store.claim_encoder_jobs(&holder, batch, lease_ms).await {
+            Ok(jobs) => jobs,
+            Err(error) => {
+                tracing::warn!(%error, "cannot claim encoder jobs");
+                Vec::new()
+            }
+        };
+        if jobs.is_empty() {
+            tokio::select! {
+                () = app.encoder_wake.notified() => {}
+                () = tokio::time::sleep(config.poll) => {}
+                _ = stopped.changed() => {}
+            }
+            continue;
+        }
+        run_batch(&app, &reading, &config, jobs).await;
+    }
+}
+
+/// What became of one job's reading.
+enum Outcome {
+    Read(Box<Verdict>, Duration),
+    Failed(String),
+    /// A moderator decided first, or the attempts are spent: nothing to read.
+    Skip,
+}
+
+async fn run_batch(
+    app: &Arc<App>,
+    reading: &Arc<dyn SecondReading>,
+    config: &EncoderJobsConfig,
+    jobs: Vec<EncoderJob>,
+) {
+    let auto_approve = match app.auto_approve().await {
+        Ok(on) => on,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the auto-approve setting; reading as off");
+            false
+        }
+    };
+    let policy = app.policy(auto_approve);
+    let attempts = config.attempts.max(1);
+    let (reader, jobs_in) = (reading.clone(), jobs.clone());
+    let outcomes = tokio::task::spawn_blocking(move || {
+        jobs_in
+            .iter()
+            .map(|job| {
+                if job.decided_by_moderator || job.lease.attempt > attempts {
+                    return Outcome::Skip;
+                }
+                let started = Instant::now();
+                match read_one(reader.as_ref(), job, &policy) {
+                    Ok(verdict) => Outcome::Read(Box::new(verdict), started.elapsed()),
+                    Err(error) => Outcome::Failed(error),
+                }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    let outcomes = match outcomes {
+        Ok(outcomes) => outcomes,
+        Err(error) => {
+            // The reading panicked: every job of the batch counts as failed.
+            let message = format!("the reading stopped: {error}");
+            jobs.iter()
+                .map(|_| Outcome::Failed(message.clone()))
+                .collect()
+        }
+    };
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        let ended = match outcome {
+            Outcome::Read(verdict, took) => {
+                crate::metrics::encoder_reading(took);
+                match final_decision(&verdict, reading.as_ref()) {
+                    Ok(decision) => app.store.finish_encoder_job(&job.lease, &decision).await,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot store the encoder's verdict");
+                        continue;
+                    }
+                }
+            }
+            Outcome::Skip if job.decided_by_moderator => {
+                app.store
+                    .finish_encoder_job(&job.lease, &failed_decision(job, reading.as_ref(), ""))
+                    .await
+            }
+            Outcome::Skip => {
+                let why = job.last_error.as_deref().unwrap_or("it never finished");
+                app.store
+                    .finish_encoder_job(&job.lease, &failed_decision(job, reading.as_ref(), why))
+                    .await
+            }
+            Outcome::Failed(error) if job.lease.attempt >= attempts => {
+                tracing::warn!(comment = job.lease.comment_id, %error, "the encoder failed; the comment stays for a person");
+                app.store
+                    .finish_encoder_job(&job.lease, &failed_decision(job, reading.as_ref(), &error))
+                    .await
+            }
+            Outcome::Failed(error) => {
+                tracing::info!(comment = job.lease.comment_id, attempt = job.lease.attempt, %error, "an encoder reading failed; retrying later");
+                let delay = i64::try_from(config.retry_delay.as_millis()).unwrap_or(i64::MAX);
+                match app.store.retry_encoder_job(&job.lease, &error, delay).await {
+                    Ok(_) => continue,
+                    Err(error) => Err(error),
+                }
+            }
+        };
+        match ended {
+            Ok(end) => crate::metrics::encoder_job_ended(&end, job.queued_at),
+            Err(error) => {
+                tracing::warn!(comment = job.lease.comment_id, %error, "cannot end an encoder job; its lease will expire")
+            }
+        }
+    }
+}
+
+fn read_one(
+    reading: &dyn SecondReading,
+    job: &EncoderJob,
+    policy: &Policy,
+) -> Result<Verdict, String> {
+    let stored = job
+        .first_verdict
+        .as_deref()
+        .ok_or("the comment has no stored fast verdict")?;
+    let first: Verdict = serde_json::from_str(stored)
+        .map_err(|e| format!("the stored fast verdict does not read: {e}"))?;
+    let comment = Comment {
+        text: &job.body,
+        lang: None,
+    };
+    let article = Article {
+        title: &job.article_title,
+        body: &job.article_body,
+    };
+    reading.read(&comment, Some(&article), &first, policy)
+}
+
+/// The stage's verdict as the comment's final decision row.
+fn final_decision(
+    verdict: &Verdict,
+    reading: &dyn SecondReading,
+) -> Result<NewDecision, crate::ServerError> {
+    let mut decision = engine_decision(verdict)?;
+    decision.actor = Actor::Engine(format!(
+        "tribune-moderation {} + {}",
+        verdict.engine_version,
+        reading.name()
+    ));
+    Ok(decision)
+}
+
+/// The `review` row that ends a job whose readings failed: the fast verdict stays for a
+/// person, with why. (For a comment a moderator decided first it is never written.)
+fn failed_decision(job: &EncoderJob, reading: &dyn SecondReading, error: &str) -> NewDecision {
+    let first: Option<Verdict> = job
+        .first_verdict
+        .as_deref()
+        .and_then(|v| serde_json::from_str(v).ok());
+    NewDecision {
+        decision: DecisionKind::Review,
+        category: first
+            .as_ref()
+            .and_then(|v| v.category)
+            .map(|c| c.as_str().to_owned()),
+        actor: Actor::Engine(reading.name()),
+        note: Some(format!(
+            "the encoder failed after {} attempts: {error}",
+            job.lease.attempt
+        )),
+        risk: first.as_ref().map(|v| f64::from(v.risk())),
+        verdict: job.first_verdict.clone(),
+    }
+}
+
+/// Whether a job's end appended a row (for the metrics' labels).
+pub(crate) fn end_label(end: &JobEnd) -> &'static str {
+    match end {
+        JobEnd::Decided(_) => "decided",
+        JobEnd::ModeratorFirst => "moderator_first",
+        JobEnd::LeaseLost => "lease_lost",
+    }
+}

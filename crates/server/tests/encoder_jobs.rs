@@ -1,0 +1,317 @@
+//! The encoder stage off the request path, with a test reading in place of the encoder: a
+//! comment waits "being checked" and gets its final decision; a moderator deciding first
+//! wins; a failing reading is retried, then ends in review; without the stage the queue says
+//! it was absent. On SQLite by default, on PostgreSQL with `TRIBUNE_TEST_POSTGRES`.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::{ADMIN_PASSWORD, TestServer};
+use reqwest::StatusCode;
+use serde_json::Value;
+use tribune_moderation::{Article, Category, Comment, Decision, Policy, Verdict};
+use tribune_server::{EncoderJobsConfig, SecondReading, ServerConfig};
+use tribune_store::{Actor, DecisionKind, NewDecision};
+
+/// Reads every comment the fast stages did not reject: "menacing" ones are threats, ones
+/// saying "broken" fail, the rest are clean. Readings wait while the test holds `gate`.
+#[derive(Default)]
+struct TestReading {
+    gate: tokio::sync::Mutex<()>,
+    reads: AtomicUsize,
+}
+
+impl SecondReading for TestReading {
+    fn wants(&self, first: &Verdict, _policy: &Policy) -> bool {
+        first.decision != Decision::Reject
+    }
+
+    fn read(
+        &self,
+        comment: &Comment<'_>,
+        _article: Option<&Article<'_>>,
+        first: &Verdict,
+        _policy: &Policy,
+    ) -> Result<Verdict, String> {
+        // The worker reads on a blocking thread, where waiting for the test's gate is fine.
+        drop(self.gate.blocking_lock());
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        if comment.text.contains("broken") {
+            return Err("the test reading fails on purpose".into());
+        }
+        let mut verdict = first.clone();
+        if comment.text.contains("menacing") {
+            verdict.decision = Decision::Reject;
+            verdict.category = Some(Category::Threat);
+            verdict.scores.insert(Category::Threat, 0.97);
+        } else {
+            verdict.decision = Decision::Approve;
+            verdict.category = None;
+        }
+        Ok(verdict)
+    }
+
+    fn name(&self) -> String {
+        "test-reading 1".into()
+    }
+}
+
+fn config() -> ServerConfig {
+    ServerConfig {
+        comments_per_minute: 1000,
+        logins_per_minute: 1000,
+        encoder_jobs: EncoderJobsConfig {
+            poll: Duration::from_millis(50),
+            attempts: 2,
+            retry_delay: Duration::from_millis(20),
+            ..EncoderJobsConfig::default()
+        },
+        ..ServerConfig::default()
+    }
+}
+
+async fn server_with(reading: &Arc<TestReading>) -> TestServer {
+    let stage: Arc<dyn SecondReading> = reading.clone();
+    TestServer::with_stage(config(), Ok(stage)).await
+}
+
+async fn status(server: &TestServer, posted: &Value) -> Value {
+    let path = format!(
+        "/api/v1/comments/{}?token={}",
+        posted["id"],
+        posted["token"].as_str().expect("token")
+    );
+    let (code, body) = server.get_json(&path, None).await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    body
+}
+
+/// Polls the author's status until its check has ended.
+async fn checked(server: &TestServer, posted: &Value) -> Value {
+    for _ in 0..200 {
+        let body = status(server, posted).await;
+        if body["checking"] == false {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the comment is still being checked after 5 s");
+}
+
+async fn wait_for_job_end(server: &TestServer, id: i64) {
+    for _ in 0..200 {
+        if !server.store.encoder_job_waiting(id).await.expect("read") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("comment {id}'s encoder job did not end in 5 s");
+}
+
+async fn console_page(server: &TestServer) -> String {
+    let session = server.form_login("admin", ADMIN_PASSWORD).await;
+    server
+        .client
+        .get(server.url("/moderation"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("console")
+        .text()
+        .await
+        .expect("html")
+}
+
+#[tokio::test]
+async fn a_comment_waits_being_checked_then_gets_the_stages_final_decision() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    let held = reading.gate.lock().await;
+    let posted = server
+        .comment(
+            "cycle-lanes",
+            "A quietly menacing remark about the council.",
+        )
+        .await;
+    assert_eq!(
+        (posted["status"].as_str(), posted["checking"].as_bool()),
+        (Some("pending"), Some(true)),
+        "{posted}"
+    );
+    let id = posted["id"].as_i64().expect("id");
+    let waiting = status(&server, &posted).await;
+    assert_eq!(waiting["checking"], true, "{waiting}");
+
+    // The author's page and the moderators' card say it is being checked.
+    let page = server
+        .client
+        .get(server.url(&format!("/comments/{id}")))
+        .header(
+            "cookie",
+            format!(
+                "tribune_comment_{id}={}",
+                posted["token"].as_str().expect("token")
+            ),
+        )
+        .send()
+        .await
+        .expect("status page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Your comment is being checked"), "{page}");
+    let console = console_page(&server).await;
+    assert!(
+        console.contains("Being checked by the encoder"),
+        "the card says it is being checked"
+    );
+
+    drop(held);
+    let done = checked(&server, &posted).await;
+    assert_eq!(
+        (done["status"].as_str(), done["category"].as_str()),
+        (Some("rejected"), Some("threat")),
+        "{done}"
+    );
+    let decisions = server.store.decisions(id).await.expect("history");
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert_eq!(decisions[0].decision, DecisionKind::Review);
+    assert_eq!(decisions[1].decision, DecisionKind::Reject);
+    match &decisions[1].actor {
+        Actor::Engine(name) => assert!(name.ends_with("+ test-reading 1"), "{name}"),
+        other => panic!("the final decision is the engine's, not {other:?}"),
+    }
+    assert_eq!(reading.reads.load(Ordering::SeqCst), 1);
+    let console = console_page(&server).await;
+    assert!(!console.contains("Being checked by the encoder"));
+}
+
+#[tokio::test]
+async fn a_clean_comment_is_never_published_before_the_stage_reads_it() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    server.app.set_auto_approve(true).await.expect("setting");
+    let held = reading.gate.lock().await;
+    let posted = server
+        .comment("cycle-lanes", "The new cycle lanes made my commute safer.")
+        .await;
+    assert_eq!(posted["status"], "pending", "{posted}");
+    drop(held);
+    let done = checked(&server, &posted).await;
+    assert_eq!(done["status"], "approved", "{done}");
+}
+
+#[tokio::test]
+async fn a_fast_rejection_is_final_and_never_queued() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    let posted = server
+        .comment("cycle-lanes", "This council is fucking useless.")
+        .await;
+    assert_eq!(
+        (posted["status"].as_str(), posted["checking"].as_bool()),
+        (Some("rejected"), Some(false)),
+        "{posted}"
+    );
+    let id = posted["id"].as_i64().expect("id");
+    assert!(!server.store.encoder_job_waiting(id).await.expect("read"));
+}
+
+#[tokio::test]
+async fn a_moderator_deciding_first_wins_and_the_job_ends_without_a_row() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    let held = reading.gate.lock().await;
+    let posted = server
+        .comment(
+            "cycle-lanes",
+            "Another menacing remark, decided by a person.",
+        )
+        .await;
+    let id = posted["id"].as_i64().expect("id");
+    server
+        .store
+        .record_decision(
+            id,
+            &NewDecision {
+                decision: DecisionKind::Approve,
+                category: None,
+                actor: Actor::User("admin".into()),
+                note: None,
+                risk: None,
+                verdict: None,
+            },
+            true,
+        )
+        .await
+        .expect("the moderator decides while the stage reads");
+    drop(held);
+    wait_for_job_end(&server, id).await;
+    let decisions = server.store.decisions(id).await.expect("history");
+    let kinds: Vec<DecisionKind> = decisions.iter().map(|d| d.decision).collect();
+    assert_eq!(kinds, [DecisionKind::Review, DecisionKind::Approve]);
+    assert_eq!(status(&server, &posted).await["status"], "approved");
+}
+
+#[tokio::test]
+async fn a_failing_reading_is_retried_then_ends_in_review_saying_so() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    let posted = server
+        .comment("cycle-lanes", "The model is broken on this one.")
+        .await;
+    let id = posted["id"].as_i64().expect("id");
+    wait_for_job_end(&server, id).await;
+    assert_eq!(reading.reads.load(Ordering::SeqCst), 2, "two attempts");
+    let decisions = server.store.decisions(id).await.expect("history");
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert_eq!(decisions[1].decision, DecisionKind::Review);
+    let note = decisions[1].note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("the encoder failed after 2 attempts"),
+        "{note}"
+    );
+    assert!(note.contains("fails on purpose"), "{note}");
+    let done = status(&server, &posted).await;
+    assert_eq!(
+        (done["status"].as_str(), done["checking"].as_bool()),
+        (Some("pending"), Some(false))
+    );
+}
+
+#[tokio::test]
+async fn without_the_stage_the_fast_stages_decide_and_the_card_says_it_was_absent() {
+    let server = TestServer::start().await;
+    let posted = server
+        .comment(
+            "cycle-lanes",
+            "Will the lanes be cleared of snow in winter?",
+        )
+        .await;
+    assert_eq!(posted["checking"], false, "{posted}");
+    assert_eq!(status(&server, &posted).await["checking"], false);
+    let console = console_page(&server).await;
+    assert!(
+        console.contains("The encoder stage was absent"),
+        "the card says the stage was absent"
+    );
+    let (code, metrics) = {
+        let token = server.login("admin", ADMIN_PASSWORD).await;
+        let response = server
+            .client
+            .get(server.url("/metrics"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("metrics");
+        (response.status(), response.text().await.expect("text"))
+    };
+    assert_eq!(code, StatusCode::OK);
+    assert!(
+        metrics.contains("tribune_encoder_jobs_waiting 0"),
+        "{metrics}"
+    );
+}
