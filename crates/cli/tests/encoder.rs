@@ -112,3 +112,64 @@ fn embed_writes_one_unit_embedding_per_record_with_its_id() {
     }
     assert!(String::from_utf8_lossy(&output.stderr).contains("embedded 2 texts"));
 }
+
+/// A threat with no word any list holds: the fast stages leave it to a human unflagged, the
+/// encoder stage flags it and shows the words it leaned on.
+const UNLISTED_THREAT: &str = "People like you end up in the river one day.";
+
+#[test]
+fn check_flags_a_threat_without_a_bad_word_with_the_encoders_evidence() {
+    let Some(dir) = model_dir() else { return };
+    let fast = tribune(&["check", "--no-encoder", UNLISTED_THREAT], &dir);
+    let fast = String::from_utf8_lossy(&fast.stdout);
+    assert!(!fast.contains("evidence: threat"), "{fast}");
+    assert!(!fast.contains(": encoder: "), "{fast}");
+    let output = tribune(&["check", UNLISTED_THREAT], &dir);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("decision: review (threat)")
+            || stdout.starts_with("decision: reject (threat)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("evidence: threat") && l.contains(": encoder: threat")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn moderate_reads_with_the_encoder_stage_and_without_it_on_request() {
+    let Some(dir) = model_dir() else { return };
+    let run = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tribune"))
+            .arg("moderate")
+            .args(extra)
+            .env("TRIBUNE_ENCODER_MODEL", &dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("tribune runs");
+        let line = serde_json::json!({"id": 1, "text": UNLISTED_THREAT, "lang": "en"});
+        std::io::Write::write_all(
+            child.stdin.as_mut().expect("stdin"),
+            format!("{line}\n").as_bytes(),
+        )
+        .expect("write stdin");
+        let output = child.wait_with_output().expect("tribune ends");
+        let verdict: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("one verdict line");
+        (
+            verdict,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (with, _) = run(&[]);
+    assert_eq!(with["category"], "threat", "{with}");
+    let (without, stderr) = run(&["--no-encoder"]);
+    assert_ne!(without["category"], "threat", "{without}");
+    assert!(stderr.contains("encoder: off (--no-encoder)"), "{stderr}");
+}

@@ -124,9 +124,12 @@ pub struct EncoderPolicy {
     /// `review_at` for a head without a calibration of its own in the comment's language.
     pub review_at_unmeasured: f32,
     pub approve_below: f32,
-    /// Per language code: its own `auto_reject` and `approve` lists.
-    pub languages: BTreeMap<Language, (Option<Vec<Head>>, Option<Vec<Head>>)>,
+    /// Per language: its own `auto_reject` and `approve` lists, where it sets them.
+    pub languages: BTreeMap<Language, EncoderLanguage>,
 }
+
+/// A language's own `auto_reject` and `approve` lists (`None`: the table's).
+pub type EncoderLanguage = (Option<Vec<Head>>, Option<Vec<Head>>);
 
 impl EncoderPolicy {
     /// The heads that may reject alone in `lang`.

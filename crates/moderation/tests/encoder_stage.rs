@@ -39,7 +39,7 @@ fn texts(n: usize, offset: usize) -> Vec<(String, bool)> {
     (0..n)
         .map(|k| {
             let i = k + offset;
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 (format!("{} {i}", threats[i / 2 % 4]), true)
             } else {
                 (format!("{} {i}", clean[i / 2 % 4]), false)
