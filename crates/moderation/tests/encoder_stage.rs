@@ -53,6 +53,9 @@ fn labels(y: bool) -> Labels {
         .with(Head::Threat, y)
         .with(Head::Offensive, y)
         .with(Head::IdentityAbuse, false)
+        .with(Head::Vulgarity, false)
+        .with(Head::PersonalAttack, false)
+        .with(Head::Profanity, false)
 }
 
 fn tiny_heads() -> EncoderHeads {
