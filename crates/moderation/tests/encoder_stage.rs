@@ -212,7 +212,7 @@ fn clean_comments_stay_approved_and_unflagged_reviews_may_be_approved() {
 
 #[test]
 fn the_cascade_rule_and_the_switch_decide_who_waits() {
-    let all = approving("");
+    let all = approving("cascade = \"all\"\n");
     let clean = moderate(&comment("Thank you for the report."), None, &all);
     assert_eq!(clean.decision, Decision::Approve);
     assert!(wants_encoder(&clean, &all));
@@ -222,7 +222,12 @@ fn the_cascade_rule_and_the_switch_decide_who_waits() {
     flagged.decision = Decision::Review;
     flagged.category = Some(Category::PersonalAttack);
     assert!(wants_encoder(&flagged, &all));
-    let unflagged = approving("cascade = \"unflagged\"\n");
+    // The default cascade rule.
+    let unflagged = approving("");
+    assert_eq!(
+        unflagged.encoder().cascade,
+        tribune_moderation::Cascade::Unflagged
+    );
     assert!(!wants_encoder(&flagged, &unflagged));
     assert!(wants_encoder(&clean, &unflagged));
     let approved = approving("cascade = \"approved\"\n");
