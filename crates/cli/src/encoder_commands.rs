@@ -81,9 +81,10 @@ impl Stage {
         })
     }
 
-    /// Like [`Stage::read`] with the comment's embedding given, for figures: a decision and
-    /// its scores never depend on the evidence, so the variants with a word left out are
-    /// not embedded (each gets the comment's own embedding: no word is named).
+    /// The encoder's reading of a comment whatever the cascade rule (the caller applies
+    /// it), with the comment's embedding given, for figures: a decision and its scores never
+    /// depend on the evidence, so the variants with a word left out are not embedded (each
+    /// gets the comment's own embedding: no word is named).
     pub fn read_for_figures(
         &self,
         comment: &tribune_moderation::Comment<'_>,
@@ -91,9 +92,6 @@ impl Stage {
         policy: &tribune_moderation::Policy,
         embedding: &[f32],
     ) -> tribune_moderation::Verdict {
-        if !tribune_moderation::wants_encoder(&first, policy) {
-            return first;
-        }
         let read =
             tribune_moderation::read_with_encoder(comment, &first, self.heads, policy, |_| {
                 Ok::<_, std::convert::Infallible>(embedding.to_vec())

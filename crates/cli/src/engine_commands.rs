@@ -264,10 +264,10 @@ pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(text: &str) -> (Vec<T>,
 struct EncoderSide<'s> {
     stage: &'s crate::encoder_commands::Stage,
     cache: tribune_training::EmbeddingCache,
-    decisions: DecisionReport,
+    /// Per cascade rule (the policy's first): the decisions, and how many comments with
+    /// expectations reached the encoder.
+    decisions: Vec<(tribune_moderation::Cascade, DecisionReport, usize)>,
     labels: LabelReport,
-    /// Comments with expectations the policy sent to the encoder.
-    reached: usize,
     /// The heads' stacked scores of each labelled record.
     head_scores: HashMap<String, [f32; tribune_learned::HEAD_COUNT]>,
 }
@@ -279,6 +279,19 @@ impl EncoderSide<'_> {
             None => self.stage.embed(text),
         }
     }
+}
+
+/// The cascade rules to measure: the policy's, then the others.
+pub fn cascades(policy: &Policy) -> Vec<tribune_moderation::Cascade> {
+    use tribune_moderation::Cascade;
+    let own = policy.encoder().cascade;
+    std::iter::once(own)
+        .chain(
+            [Cascade::All, Cascade::Unflagged, Cascade::Approved]
+                .into_iter()
+                .filter(|&c| c != own),
+        )
+        .collect()
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
@@ -301,7 +314,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."))
     });
-    let mut with = match &stage {
+    let mut with = match stage.as_ref().filter(|_| policy.encoder().enabled) {
         Some(stage) => {
             let mut cache = tribune_training::EmbeddingCache::default();
             for path in &args.embedding_caches {
@@ -312,9 +325,11 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
             Some(EncoderSide {
                 stage,
                 cache,
-                decisions: DecisionReport::default(),
+                decisions: cascades(&policy)
+                    .into_iter()
+                    .map(|c| (c, DecisionReport::default(), 0))
+                    .collect(),
                 labels: LabelReport::default(),
-                reached: 0,
                 head_scores: HashMap::new(),
             })
         }
@@ -349,9 +364,13 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
             let v = tribune_moderation::moderate(&comment, article.as_ref(), &approving);
             decisions.add(&record.id, expect, v.decision);
             if let (Some(w), Some(e)) = (&mut with, &embedding) {
-                w.reached += usize::from(tribune_moderation::wants_encoder(&v, &approving));
-                let v = w.stage.read_for_figures(&comment, v, &approving, e);
-                w.decisions.add(&record.id, expect, v.decision);
+                let read = w.stage.read_for_figures(&comment, v.clone(), &approving, e);
+                for (c, report, reached) in &mut w.decisions {
+                    let wants = tribune_moderation::cascade_wants(&v, *c);
+                    *reached += usize::from(wants);
+                    let got = if wants { read.decision } else { v.decision };
+                    report.add(&record.id, expect, got);
+                }
             }
         }
         if let Some(l) = &record.labels {
@@ -368,7 +387,11 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<()> {
                     w.head_scores
                         .insert(record.id.clone(), scores.map(|(p, _)| p));
                 }
-                let v = w.stage.read_for_figures(&comment, v, &policy, e);
+                let v = if tribune_moderation::wants_encoder(&v, &policy) {
+                    w.stage.read_for_figures(&comment, v, &policy, e)
+                } else {
+                    v
+                };
                 w.labels.add(l, &lang, &v, &policy);
             }
         }
@@ -432,13 +455,16 @@ fn write_decisions(
         )
     };
     side("fast stages alone:", fast, out)?;
-    if let Some(w) = with {
-        side("with the encoder stage:", &w.decisions, out)?;
+    for (c, d, reached) in with.iter().flat_map(|w| &w.decisions) {
+        side(
+            &format!("with the encoder stage, cascade \"{}\":", c.as_str()),
+            d,
+            out,
+        )?;
         writeln!(
             out,
-            "    reaching the encoder:      {} ({:.1}%)",
-            w.reached,
-            100.0 * w.reached as f64 / fast.total.max(1) as f64
+            "    reaching the encoder:      {reached} ({:.1}%)",
+            100.0 * *reached as f64 / fast.total.max(1) as f64
         )?;
     }
     Ok(())

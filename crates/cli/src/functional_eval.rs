@@ -63,8 +63,9 @@ pub fn run(
     approving.set_auto_approve(true);
     let cases = read_cases(path)?;
     let mut fast = FunctionalReport::default();
-    let mut with = FunctionalReport::default();
-    let mut reached = 0usize;
+    // With the encoder, under each cascade rule (the policy's first).
+    let cascades = crate::engine_commands::cascades(policy);
+    let mut with: Vec<(FunctionalReport, usize)> = vec![Default::default(); cascades.len()];
     let mut out = std::io::stdout().lock();
     for case in &cases {
         let comment = Comment {
@@ -73,11 +74,19 @@ pub fn run(
         };
         let mut v = tribune_moderation::moderate(&comment, None, &approving);
         fast.add(case, &v);
-        if let Some(stage) = stage {
-            reached += usize::from(tribune_moderation::wants_encoder(&v, &approving));
+        if let Some(stage) = stage
+            && approving.encoder().enabled
+        {
             let e = stage.embed(&case.text)?;
-            v = stage.read_for_figures(&comment, v, &approving, &e);
-            with.add(case, &v);
+            let read = stage.read_for_figures(&comment, v.clone(), &approving, &e);
+            for (k, &c) in cascades.iter().enumerate() {
+                let wants = tribune_moderation::cascade_wants(&v, c);
+                with[k].1 += usize::from(wants);
+                with[k].0.add(case, if wants { &read } else { &v });
+            }
+            if tribune_moderation::cascade_wants(&v, cascades[0]) {
+                v = read;
+            }
         }
         let right = case.judge(&v);
         if failures && !right {
@@ -93,7 +102,8 @@ pub fn run(
             )?;
         }
     }
-    let both = stage.is_some();
+    let both = stage.is_some() && approving.encoder().enabled;
+    let with_policy = &with[0].0;
     let langs = fast.languages();
     write!(out, "{:<22}", "function")?;
     for l in &langs {
@@ -116,12 +126,12 @@ pub fn run(
         for l in &langs {
             write!(out, " {:>6}", cell(&fast, Some(l), f))?;
             if both {
-                write!(out, " {:>6}", cell(&with, Some(l), f))?;
+                write!(out, " {:>6}", cell(with_policy, Some(l), f))?;
             }
         }
         write!(out, " {:>6}", cell(&fast, None, f))?;
         if both {
-            write!(out, " {:>7}", cell(&with, None, f))?;
+            write!(out, " {:>7}", cell(with_policy, None, f))?;
         }
         writeln!(out)
     };
@@ -132,7 +142,7 @@ pub fn run(
     }
     row("all functions", None)?;
     let reports: Vec<(&str, &FunctionalReport)> = if both {
-        vec![("fast", &fast), ("+enc", &with)]
+        vec![("fast", &fast), ("+enc", with_policy)]
     } else {
         vec![("fast", &fast)]
     };
@@ -163,10 +173,32 @@ pub fn run(
     if both {
         writeln!(
             out,
-            "reaching the encoder: {reached} of {} ({:.1}%)",
-            cases.len(),
-            100.0 * reached as f64 / cases.len().max(1) as f64
+            "{:<10} {:>8} {:>9} {:>13} {:>16} {:>8} {:>9}",
+            "cascade",
+            "accuracy",
+            "approved",
+            "harm approved",
+            "wrongly rejected",
+            "alone",
+            "reached"
         )?;
+        for ((report, reached), c) in with.iter().zip(&cascades) {
+            let sum = |f: fn(&tribune_moderation::eval::functional::Alone) -> usize| {
+                report.alone.values().map(f).sum::<usize>()
+            };
+            let alone = sum(|a| a.approved + a.rejected);
+            writeln!(
+                out,
+                "{:<10} {:>7.1}% {:>9} {:>13} {:>16} {:>7.1}% {:>8.1}%",
+                c.as_str(),
+                100.0 * report.accuracy(None, None),
+                sum(|a| a.approved),
+                sum(|a| a.harm_approved),
+                sum(|a| a.wrongly_rejected),
+                100.0 * alone as f64 / cases.len().max(1) as f64,
+                100.0 * *reached as f64 / cases.len().max(1) as f64
+            )?;
+        }
     }
     Ok(())
 }

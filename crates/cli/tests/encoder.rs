@@ -112,3 +112,92 @@ fn embed_writes_one_unit_embedding_per_record_with_its_id() {
     }
     assert!(String::from_utf8_lossy(&output.stderr).contains("embedded 2 texts"));
 }
+
+/// A stereotype with no word any list holds: with auto-approval on the fast stages approve
+/// it; the encoder stage's heads doubt it, so a human decides.
+const UNLISTED_STEREOTYPE: &str = "Women like her should stay in the kitchen and keep quiet.";
+
+fn approving_policy(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("policy.toml");
+    std::fs::write(&path, "auto_approve = true\n").expect("write policy");
+    path
+}
+
+#[test]
+fn check_holds_back_what_the_encoder_doubts_and_says_why() {
+    let Some(dir) = model_dir() else { return };
+    let work = tempfile::tempdir().expect("temporary folder");
+    let policy = approving_policy(work.path());
+    let policy = policy.to_str().expect("UTF-8 path");
+    let fast = tribune(
+        &[
+            "check",
+            "--policy",
+            policy,
+            "--no-encoder",
+            UNLISTED_STEREOTYPE,
+        ],
+        &dir,
+    );
+    let fast = String::from_utf8_lossy(&fast.stdout);
+    assert!(fast.starts_with("decision: approve"), "{fast}");
+    let output = tribune(&["check", "--policy", policy, UNLISTED_STEREOTYPE], &dir);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("decision: review"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("reason: encoder: ") && l.contains("a human decides")),
+        "{stdout}"
+    );
+    // A clean comment stays approved with the stage.
+    let clean = tribune(
+        &[
+            "check",
+            "--policy",
+            policy,
+            "Thank you for this careful report on the budget.",
+        ],
+        &dir,
+    );
+    assert!(String::from_utf8_lossy(&clean.stdout).starts_with("decision: approve"));
+}
+
+#[test]
+fn moderate_reads_with_the_encoder_stage_and_without_it_on_request() {
+    let Some(dir) = model_dir() else { return };
+    let work = tempfile::tempdir().expect("temporary folder");
+    let policy = approving_policy(work.path());
+    let run = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tribune"))
+            .arg("moderate")
+            .arg("--policy")
+            .arg(&policy)
+            .args(extra)
+            .env("TRIBUNE_ENCODER_MODEL", &dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("tribune runs");
+        let line = serde_json::json!({"id": 1, "text": UNLISTED_STEREOTYPE, "lang": "en"});
+        std::io::Write::write_all(
+            child.stdin.as_mut().expect("stdin"),
+            format!("{line}\n").as_bytes(),
+        )
+        .expect("write stdin");
+        let output = child.wait_with_output().expect("tribune ends");
+        let verdict: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("one verdict line");
+        (
+            verdict,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (with, _) = run(&[]);
+    assert_eq!(with["decision"], "review", "{with}");
+    let (without, stderr) = run(&["--no-encoder"]);
+    assert_eq!(without["decision"], "approve", "{without}");
+    assert!(stderr.contains("encoder: off (--no-encoder)"), "{stderr}");
+}

@@ -149,12 +149,14 @@ fn solve3(mut h: [[f64; 3]; 3], mut g: [f64; 3]) -> Option<[f64; 3]> {
         }
         h.swap(col, pivot);
         g.swap(col, pivot);
-        for row in col + 1..3 {
-            let f = h[row][col] / h[col][col];
-            for k in col..3 {
-                h[row][k] -= f * h[col][k];
+        let (top, rest) = h.split_at_mut(col + 1);
+        let pivot_row = top[col];
+        for (k, row) in rest.iter_mut().enumerate() {
+            let f = row[col] / pivot_row[col];
+            for (x, p) in row.iter_mut().zip(pivot_row).skip(col) {
+                *x -= f * p;
             }
-            g[row] -= f * g[col];
+            g[col + 1 + k] -= f * g[col];
         }
     }
     let mut x = [0.0f64; 3];
@@ -210,8 +212,11 @@ pub struct DenseHeads {
     weights: Vec<f32>,
     biases: [f32; HEAD_COUNT],
     global: [(Stack, Thresholds); HEAD_COUNT],
-    languages: Vec<(String, [Option<(Stack, Thresholds)>; HEAD_COUNT])>,
+    languages: Vec<(String, LanguageStacks)>,
 }
+
+/// The heads that have a stack of their own in one language.
+type LanguageStacks = [Option<(Stack, Thresholds)>; HEAD_COUNT];
 
 impl DenseHeads {
     /// Trains heads over `examples` (every input `dimension + extras.len()` wide), with
@@ -723,7 +728,7 @@ mod tests {
                 labels,
                 group: (k % 2) as u32,
             });
-            let lang = if k % 2 == 0 { "en" } else { "tr" };
+            let lang = if k.is_multiple_of(2) { "en" } else { "tr" };
             meta.push((lang.to_owned(), format!("src{}", k % 3)));
         }
         (out, meta)

@@ -115,11 +115,18 @@ pub fn wants_encoder(first: &Verdict, policy: &Policy) -> bool {
     if !settings.enabled || first.decision == Decision::Reject {
         return false;
     }
-    match settings.cascade {
-        Cascade::All => true,
-        Cascade::Unflagged => first.decision == Decision::Approve || first.category.is_none(),
-        Cascade::Approved => first.decision == Decision::Approve,
-    }
+    cascade_wants(first, settings.cascade)
+}
+
+/// Whether `cascade` sends a fast verdict other than a rejection to the encoder (for tools
+/// that measure one cascade rule against another).
+pub fn cascade_wants(first: &Verdict, cascade: Cascade) -> bool {
+    first.decision != Decision::Reject
+        && match cascade {
+            Cascade::All => true,
+            Cascade::Unflagged => first.decision == Decision::Approve || first.category.is_none(),
+            Cascade::Approved => first.decision == Decision::Approve,
+        }
 }
 
 /// The abuse category a head names; for the umbrella, the likeliest abuse head's.
@@ -261,9 +268,30 @@ pub fn read_with_encoder<E>(
         Some((h, c))
     } else {
         let approve = settings.approve_in(lang);
-        let clean =
-            !approve.is_empty() && approve.iter().all(|&h| score(h) < settings.approve_below);
-        if first.decision == Decision::Review
+        let doubt = approve
+            .iter()
+            .map(|&h| (h, score(h)))
+            .filter(|&(_, s)| s >= settings.approve_below)
+            .fold(None::<(Head, f32)>, |best, x| {
+                if best.is_none_or(|b| x.1 > b.1) {
+                    Some(x)
+                } else {
+                    best
+                }
+            });
+        let clean = !approve.is_empty() && doubt.is_none();
+        if let (Decision::Approve, Some((h, s))) = (first.decision, doubt) {
+            // The same bar holds for an approval by the fast stages: one bar, on calibrated
+            // probabilities, for every approval without a human.
+            out.decision = Decision::Review;
+            push_reason(
+                &mut out,
+                format!(
+                    "encoder: {h} {s:.2}, not under {:.2}: not confidently clean, a human decides",
+                    settings.approve_below
+                ),
+            );
+        } else if first.decision == Decision::Review
             && first.category.is_none()
             && !inputs.truncated
             && policy.auto_approve()

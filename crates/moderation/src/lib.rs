@@ -55,7 +55,8 @@ mod structure;
 mod verdict;
 
 pub use encoder::{
-    EncoderHeads, EncoderHeadsError, MAX_OCCLUSIONS, read_with_encoder, wants_encoder,
+    EncoderHeads, EncoderHeadsError, MAX_OCCLUSIONS, cascade_wants, read_with_encoder,
+    wants_encoder,
 };
 pub use engine::{
     ENCODER_EXTRAS, ENGINE_VERSION, EncoderInputs, LearningInput, encoder_inputs, learning_input,

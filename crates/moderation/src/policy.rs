@@ -116,17 +116,22 @@ pub struct EncoderPolicy {
     /// Heads that may reject alone, at their 99%-precision reject threshold measured on dev
     /// texts of the comment's language (and each of its collections); per language below.
     pub auto_reject: Vec<Head>,
-    /// Heads that must all score under `approve_below` for the stage to approve alone a
-    /// comment the fast stages left to a human unflagged (an empty list: never); per
-    /// language below.
+    /// Heads that must all score under `approve_below` for a comment to be approved without
+    /// a human: one the fast stages approve (else it goes to review) or, with auto-approval
+    /// on, one they left to a human unflagged (the stage approves it). An empty list: the
+    /// stage never approves, nor holds back a fast approval short of a flag. Per language
+    /// below.
     pub approve: Vec<Head>,
     pub review_at: f32,
     /// `review_at` for a head without a calibration of its own in the comment's language.
     pub review_at_unmeasured: f32,
     pub approve_below: f32,
-    /// Per language code: its own `auto_reject` and `approve` lists.
-    pub languages: BTreeMap<Language, (Option<Vec<Head>>, Option<Vec<Head>>)>,
+    /// Per language: its own `auto_reject` and `approve` lists, where it sets them.
+    pub languages: BTreeMap<Language, EncoderLanguage>,
 }
+
+/// A language's own `auto_reject` and `approve` lists (`None`: the table's).
+pub type EncoderLanguage = (Option<Vec<Head>>, Option<Vec<Head>>);
 
 impl EncoderPolicy {
     /// The heads that may reject alone in `lang`.

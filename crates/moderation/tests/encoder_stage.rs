@@ -39,7 +39,7 @@ fn texts(n: usize, offset: usize) -> Vec<(String, bool)> {
     (0..n)
         .map(|k| {
             let i = k + offset;
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 (format!("{} {i}", threats[i / 2 % 4]), true)
             } else {
                 (format!("{} {i}", clean[i / 2 % 4]), false)
@@ -53,6 +53,9 @@ fn labels(y: bool) -> Labels {
         .with(Head::Threat, y)
         .with(Head::Offensive, y)
         .with(Head::IdentityAbuse, false)
+        .with(Head::Vulgarity, false)
+        .with(Head::PersonalAttack, false)
+        .with(Head::Profanity, false)
 }
 
 fn tiny_heads() -> EncoderHeads {
@@ -209,7 +212,7 @@ fn clean_comments_stay_approved_and_unflagged_reviews_may_be_approved() {
 
 #[test]
 fn the_cascade_rule_and_the_switch_decide_who_waits() {
-    let all = approving("");
+    let all = approving("cascade = \"all\"\n");
     let clean = moderate(&comment("Thank you for the report."), None, &all);
     assert_eq!(clean.decision, Decision::Approve);
     assert!(wants_encoder(&clean, &all));
@@ -219,7 +222,12 @@ fn the_cascade_rule_and_the_switch_decide_who_waits() {
     flagged.decision = Decision::Review;
     flagged.category = Some(Category::PersonalAttack);
     assert!(wants_encoder(&flagged, &all));
-    let unflagged = approving("cascade = \"unflagged\"\n");
+    // The default cascade rule.
+    let unflagged = approving("");
+    assert_eq!(
+        unflagged.encoder().cascade,
+        tribune_moderation::Cascade::Unflagged
+    );
     assert!(!wants_encoder(&flagged, &unflagged));
     assert!(wants_encoder(&clean, &unflagged));
     let approved = approving("cascade = \"approved\"\n");

@@ -134,7 +134,11 @@ pub fn encoder_train_rows(corpus: &Corpus, every: &[RowsEvery]) -> Vec<usize> {
             .iter()
             .find(|e| e.folder == folder)
             .map_or(1, |e| e.every);
-        out.extend((0..file.rows).filter(|i| i % n == 0).map(|i| offset + i));
+        out.extend(
+            (0..file.rows)
+                .filter(|i| i.is_multiple_of(n))
+                .map(|i| offset + i),
+        );
         offset += file.rows;
     }
     out
