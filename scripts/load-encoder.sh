@@ -16,6 +16,10 @@ rate=${1:-200}
 seconds=${2:-30}
 decide_rate=${3:-2}
 decide_seconds=${4:-30}
+if ! command -v sqlite3 >/dev/null 2>&1; then
+    echo "this script reads the databases with the sqlite3 command: apt-get install sqlite3" >&2
+    exit 1
+fi
 if [ ! -f "$model/e5-small-q4.bin" ]; then
     echo "no encoder model in $model: run scripts/fetch-encoder.sh $model" >&2
     exit 1
