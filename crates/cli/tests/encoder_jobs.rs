@@ -94,7 +94,7 @@ const TEXTS: [&str; 6] = [
     "Köprü sonunda onarıldı, teşekkürler.",
     "هذا المقال مفيد جدا للجميع.",
     "این تصمیم شورا را نمی‌فهمم.",
-    "I hope the people who planned this get what they deserve.",
+    "The council should publish the whole budget before the vote.",
     "Ev biryar ji bo bajêr baş e.",
 ];
 
