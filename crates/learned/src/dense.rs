@@ -25,9 +25,10 @@
 
 use crate::calibrate::{MIN_LANGUAGE_CLASS, ThresholdTargets, language_thresholds};
 use crate::error::LearnedError;
-use crate::features::{FeatureConfig, Fnv1a, MIN_BITS, SparseVector};
+use crate::features::{FeatureConfig, MIN_BITS, SparseVector};
 use crate::model::{
-    HEAD_COUNT, Head, Reader, Thresholds, sigmoid, valid_language, write_thresholds,
+    HEAD_COUNT, Head, Reader, Thresholds, open_sealed, seal, sigmoid, valid_language,
+    write_thresholds,
 };
 use crate::train::{Example, Labels, Progress, TrainConfig, train};
 
@@ -448,47 +449,13 @@ impl DenseHeads {
                 write_stack(&mut out, p);
             }
         }
-        let mut h = Fnv1a::new();
-        h.write(&out);
-        out.extend_from_slice(&h.finish().to_le_bytes());
+        seal(&mut out);
         out
     }
 
     /// Reads a file, checking magic, version, checksum and every field.
     pub fn from_bytes(bytes: &[u8]) -> Result<DenseHeads, LearnedError> {
-        let mut r = Reader { bytes, pos: 0 };
-        if r.take("magic", MAGIC.len())? != MAGIC {
-            return Err(LearnedError::BadMagic);
-        }
-        let version = r.u16("format version")?;
-        if version != DENSE_VERSION {
-            return Err(LearnedError::UnsupportedVersion {
-                found: version,
-                supported: DENSE_VERSION,
-            });
-        }
-        if bytes.len() < r.pos + 8 {
-            return Err(LearnedError::Truncated {
-                what: "checksum",
-                offset: r.pos,
-                needed: 8,
-                available: bytes.len() - r.pos,
-            });
-        }
-        let (body, tail) = bytes.split_at(bytes.len() - 8);
-        let mut stored = [0u8; 8];
-        stored.copy_from_slice(tail);
-        let stored = u64::from_le_bytes(stored);
-        let mut h = Fnv1a::new();
-        h.write(body);
-        let computed = h.finish();
-        if stored != computed {
-            return Err(LearnedError::ChecksumMismatch { stored, computed });
-        }
-        let mut r = Reader {
-            bytes: body,
-            pos: r.pos,
-        };
+        let mut r = open_sealed(bytes, MAGIC, DENSE_VERSION)?;
         let name = read_name(&mut r, "name")?;
         let dimension = usize::from(r.u16("dimension")?);
         let max_tokens = usize::from(r.u16("max tokens")?);
@@ -554,11 +521,11 @@ impl DenseHeads {
             }
             languages.push((code, heads));
         }
-        if r.pos != body.len() {
+        if r.pos != r.bytes.len() {
             return Err(r.corrupt(
                 "end of file",
                 r.pos,
-                format!("{} unread bytes before the checksum", body.len() - r.pos),
+                format!("{} unread bytes before the checksum", r.bytes.len() - r.pos),
             ));
         }
         Ok(DenseHeads {
@@ -853,18 +820,14 @@ mod tests {
         ));
         // A cut body with a valid checksum of what remains: the reader names the field.
         let mut cut = bytes[..bytes.len() - 8 - 40].to_vec();
-        let mut h = Fnv1a::new();
-        h.write(&cut);
-        cut.extend_from_slice(&h.finish().to_le_bytes());
+        seal(&mut cut);
         let e = DenseHeads::from_bytes(&cut).expect_err("truncated");
         assert!(matches!(e, LearnedError::Truncated { .. }), "{e}");
         // A non-finite weight with a valid checksum is refused, naming the field.
         let mut bad = bytes[..bytes.len() - 8].to_vec();
         let at = bad.len() - 60;
         bad[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
-        let mut h = Fnv1a::new();
-        h.write(&bad);
-        bad.extend_from_slice(&h.finish().to_le_bytes());
+        seal(&mut bad);
         let e = DenseHeads::from_bytes(&bad).expect_err("not finite");
         assert!(e.to_string().contains("not finite"), "{e}");
     }

@@ -555,9 +555,7 @@ impl Model {
         for r in rows.iter().filter(|r| r.iter().any(|&q| q != 0)) {
             out.extend(r[..HEAD_COUNT].iter().map(|&q| q as u8));
         }
-        let mut h = Fnv1a::new();
-        h.write(&out);
-        out.extend_from_slice(&h.finish().to_le_bytes());
+        seal(&mut out);
         out
     }
 
@@ -569,39 +567,7 @@ impl Model {
 
     /// Reads a model file, checking magic, version, checksum and every field.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, LearnedError> {
-        let mut r = Reader { bytes, pos: 0 };
-        if r.take("magic", MAGIC.len())? != MAGIC {
-            return Err(LearnedError::BadMagic);
-        }
-        let version = r.u16("format version")?;
-        if version != VERSION {
-            return Err(LearnedError::UnsupportedVersion {
-                found: version,
-                supported: VERSION,
-            });
-        }
-        if bytes.len() < r.pos + 8 {
-            return Err(LearnedError::Truncated {
-                what: "checksum",
-                offset: r.pos,
-                needed: 8,
-                available: bytes.len() - r.pos,
-            });
-        }
-        let (body, tail) = bytes.split_at(bytes.len() - 8);
-        let mut stored = [0u8; 8];
-        stored.copy_from_slice(tail);
-        let stored = u64::from_le_bytes(stored);
-        let mut h = Fnv1a::new();
-        h.write(body);
-        let computed = h.finish();
-        if stored != computed {
-            return Err(LearnedError::ChecksumMismatch { stored, computed });
-        }
-        let mut r = Reader {
-            bytes: body,
-            pos: r.pos,
-        };
+        let mut r = open_sealed(bytes, MAGIC, VERSION)?;
 
         let bits_at = r.pos;
         let bits = r.u8("bits")?;
@@ -720,11 +686,11 @@ impl Model {
             ));
         }
         let packed = r.take("weights", nonzero * HEAD_COUNT)?;
-        if r.pos != body.len() {
+        if r.pos != r.bytes.len() {
             return Err(r.corrupt(
                 "end of weights",
                 r.pos,
-                format!("{} unexpected bytes", body.len() - r.pos),
+                format!("{} unexpected bytes", r.bytes.len() - r.pos),
             ));
         }
         let mut weights = vec![[0i8; ROW]; buckets];
@@ -987,6 +953,56 @@ pub(crate) fn write_thresholds(out: &mut Vec<u8>, t: Thresholds) {
         out.push(u8::from(t.is_some()));
         out.extend_from_slice(&t.unwrap_or(0.0).to_le_bytes());
     }
+}
+
+/// Ends a model file with the checksum every Tribune model file carries: FNV-1a of all the
+/// bytes before it.
+pub(crate) fn seal(out: &mut Vec<u8>) {
+    let mut h = Fnv1a::new();
+    h.write(out);
+    out.extend_from_slice(&h.finish().to_le_bytes());
+}
+
+/// Checks a model file's magic, format version and closing checksum ([`seal`]), and returns a
+/// reader over its body, past the magic and version.
+pub(crate) fn open_sealed<'a>(
+    bytes: &'a [u8],
+    magic: &[u8],
+    version: u16,
+) -> Result<Reader<'a>, LearnedError> {
+    let mut r = Reader { bytes, pos: 0 };
+    if r.take("magic", magic.len())? != magic {
+        return Err(LearnedError::BadMagic);
+    }
+    let found = r.u16("format version")?;
+    if found != version {
+        return Err(LearnedError::UnsupportedVersion {
+            found,
+            supported: version,
+        });
+    }
+    if bytes.len() < r.pos + 8 {
+        return Err(LearnedError::Truncated {
+            what: "checksum",
+            offset: r.pos,
+            needed: 8,
+            available: bytes.len() - r.pos,
+        });
+    }
+    let (body, tail) = bytes.split_at(bytes.len() - 8);
+    let mut stored = [0u8; 8];
+    stored.copy_from_slice(tail);
+    let stored = u64::from_le_bytes(stored);
+    let mut h = Fnv1a::new();
+    h.write(body);
+    let computed = h.finish();
+    if stored != computed {
+        return Err(LearnedError::ChecksumMismatch { stored, computed });
+    }
+    Ok(Reader {
+        bytes: body,
+        pos: r.pos,
+    })
 }
 
 /// A bounds-checked cursor over model bytes.
