@@ -440,25 +440,6 @@ fn group_key(balance: ClassBalance, r: &Record) -> String {
 
 /// Writes the heads file and its manifest (same name, `.json`) beside it.
 pub fn write_heads(outcome: &HeadsOutcome, out: &Path) -> Result<(), TrainingError> {
-    let write = |path: &Path, bytes: &[u8]| {
-        std::fs::write(path, bytes).map_err(|source| TrainingError::Write {
-            path: path.display().to_string(),
-            source,
-        })
-    };
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| TrainingError::Write {
-            path: dir.display().to_string(),
-            source,
-        })?;
-    }
-    write(out, &outcome.heads.to_bytes())?;
-    let manifest = out.with_extension("json");
-    let mut json =
-        serde_json::to_vec_pretty(&outcome.manifest).map_err(|e| TrainingError::Write {
-            path: manifest.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-    json.push(b'\n');
-    write(&manifest, &json)
+    crate::pipeline::write_with_manifest(out, &outcome.heads.to_bytes(), &outcome.manifest)?;
+    Ok(())
 }

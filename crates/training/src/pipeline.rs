@@ -600,6 +600,17 @@ fn tune_promotion(
 /// Writes `<out>` (the model file) and the manifest beside it (same name, `.json`), creating
 /// the folder. Returns both paths.
 pub fn write_outputs(outcome: &Outcome, out: &Path) -> Result<(PathBuf, PathBuf), TrainingError> {
+    let manifest_path = write_with_manifest(out, &outcome.model.to_bytes(), &outcome.manifest)?;
+    Ok((out.to_path_buf(), manifest_path))
+}
+
+/// Writes a model file's bytes to `out` and its manifest beside it (same name, `.json`),
+/// creating the folder; returns the manifest's path.
+pub(crate) fn write_with_manifest(
+    out: &Path,
+    bytes: &[u8],
+    manifest: &impl serde::Serialize,
+) -> Result<PathBuf, TrainingError> {
     let write = |path: &Path, bytes: &[u8]| {
         std::fs::write(path, bytes).map_err(|source| TrainingError::Write {
             path: path.display().to_string(),
@@ -612,16 +623,15 @@ pub fn write_outputs(outcome: &Outcome, out: &Path) -> Result<(PathBuf, PathBuf)
             source,
         })?;
     }
-    write(out, &outcome.model.to_bytes())?;
+    write(out, bytes)?;
     let manifest_path = out.with_extension("json");
-    let mut json =
-        serde_json::to_vec_pretty(&outcome.manifest).map_err(|e| TrainingError::Write {
-            path: manifest_path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
+    let mut json = serde_json::to_vec_pretty(manifest).map_err(|e| TrainingError::Write {
+        path: manifest_path.display().to_string(),
+        source: std::io::Error::other(e),
+    })?;
     json.push(b'\n');
     write(&manifest_path, &json)?;
-    Ok((out.to_path_buf(), manifest_path))
+    Ok(manifest_path)
 }
 
 /// Reads a model file.
