@@ -614,21 +614,7 @@ fn learned_policy(
     ) -> Option<T> {
         raw.and_then(f).or_else(|| defaults.and_then(f))
     }
-    let heads = |key: &str, names: Vec<String>| -> Result<Vec<Head>, PolicyError> {
-        names
-            .iter()
-            .map(|n| {
-                Head::from_name(n).ok_or_else(|| {
-                    key_err(
-                        key,
-                        format!(
-                            "unknown head {n:?} (expected offensive, profanity, vulgarity, threat, personal_attack, identity_abuse or promotion)"
-                        ),
-                    )
-                })
-            })
-            .collect()
-    };
+    let heads = |key: &str, names: Vec<String>| head_list(key, &names);
     let flagging = heads(
         "learned.heads",
         pick(raw, defaults, |r| r.heads.clone()).unwrap_or_default(),
