@@ -44,6 +44,9 @@ async fn start_node(database: &str, client: &Client) -> Node {
             &format!("127.0.0.1:{port}"),
         ])
         .args(["--comments-per-minute", "4"])
+        // What the nodes share is under test here, with the engine's first decision final;
+        // the encoder stage's jobs across nodes have their own test (encoder_jobs.rs).
+        .arg("--no-encoder")
         .env("TRIBUNE_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
