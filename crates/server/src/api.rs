@@ -191,8 +191,7 @@ async fn comment_status(
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
     let token = query.token.unwrap_or_default();
-    let c = app.comment_for_author(id, &token).await?;
-    let checking = app.checking(&c).await?;
+    let (c, checking) = app.author_view(id, &token).await?;
     Ok(Json(json!({
         "id": c.id,
         "status": c.status,

@@ -204,6 +204,22 @@ impl App {
             message: format!("that token does not belong to comment {id}"),
         })
     }
+
+    /// The author's comment and whether it still waits for the encoder stage. The job is
+    /// looked at before the comment is read: a job ends in the transaction that appends its
+    /// decision, so once the job is seen ended the comment read after it has its final
+    /// status (read the other way round, a reading finishing in between would show a
+    /// pending comment no longer being checked).
+    pub async fn author_view(
+        &self,
+        id: i64,
+        token: &str,
+    ) -> Result<(CommentRecord, bool), ServerError> {
+        let waiting = self.second_reading.is_some() && self.store.encoder_job_waiting(id).await?;
+        let comment = self.comment_for_author(id, token).await?;
+        let checking = waiting && comment.status == tribune_store::Status::Pending;
+        Ok((comment, checking))
+    }
 }
 
 /// Creates an account, checking the name and password first.

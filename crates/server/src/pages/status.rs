@@ -128,8 +128,7 @@ pub(super) async fn comment_status_page(
     let Some(token) = cookie(&headers, &cookie_name(id)) else {
         return open_form(&app, &visitor, id, StatusCode::OK, None);
     };
-    let comment = app.comment_for_author(id, &token).await?;
-    let checking = app.checking(&comment).await?;
+    let (comment, checking) = app.author_view(id, &token).await?;
     let article = app
         .store
         .article_by_id(comment.article_id)
