@@ -1,7 +1,7 @@
 //! The encoder stage, off the request path. A submission the stage wants is stored pending
 //! with the fast stages' verdict and a job (one transaction); each node's worker claims due
-//! jobs in batches with a lease, reads them on a blocking thread, and ends each with the
-//! stage's final decision. A moderator may decide first; then the job ends without a row.
+//! jobs in batches with a lease, reads them on its own low-priority threads, and ends each
+//! with the stage's final decision. A moderator may decide first; then the job ends without a row.
 //! A reading that fails is retried a bounded number of times, then the comment stays for a
 //! person with a `review` row saying the encoder failed.
 
@@ -17,7 +17,7 @@ use crate::App;
 use crate::submit::engine_decision;
 
 /// A slow second reading of the comments the fast stages could not settle alone (the
-/// multilingual encoder). Pure and blocking: the worker calls it on a blocking thread.
+/// multilingual encoder). Pure and blocking: the worker calls it on its low-priority threads.
 pub trait SecondReading: Send + Sync + 'static {
     /// Whether the fast stages' verdict must wait for this reading.
     fn wants(&self, first: &Verdict, policy: &Policy) -> bool;
@@ -95,8 +95,47 @@ fn holder() -> String {
     format!("node-{}-{nonce}", std::process::id())
 }
 
+/// The threads the readings run on: one per core, scheduled only when nothing else wants the
+/// CPU (`SCHED_IDLE` on Linux), so the encoder takes what the request path leaves and never
+/// delays a submission or a page. The encoder's own parallel work (candle's matmuls run on
+/// rayon) stays on these threads, as it runs inside [`rayon::ThreadPool::install`].
+fn reading_threads() -> Option<Arc<rayon::ThreadPool>> {
+    match rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("tribune-encoder-{i}"))
+        .start_handler(|_| lower_priority())
+        .build()
+    {
+        Ok(pool) => Some(Arc::new(pool)),
+        Err(error) => {
+            tracing::warn!(%error, "cannot start the encoder's threads; readings compete with requests");
+            None
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    use thread_priority::{
+        NormalThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy,
+        set_thread_priority_and_policy, thread_native_id,
+    };
+    let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+    if let Err(error) =
+        set_thread_priority_and_policy(thread_native_id(), ThreadPriority::Min, idle)
+    {
+        tracing::warn!(
+            ?error,
+            "cannot lower an encoder thread's priority; readings compete with requests"
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
 async fn work(app: Arc<App>, reading: Arc<dyn SecondReading>, mut stopped: watch::Receiver<bool>) {
     let holder = holder();
+    let threads = reading_threads();
     let config = app.config.encoder_jobs.clone();
     let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
     let batch = i64::try_from(config.batch.max(1)).unwrap_or(16);
@@ -117,7 +156,7 @@ async fn work(app: Arc<App>, reading: Arc<dyn SecondReading>, mut stopped: watch
             }
             continue;
         }
-        run_batch(&app, &reading, &config, jobs).await;
+        run_batch(&app, &reading, threads.as_ref(), &config, jobs).await;
     }
 }
 
@@ -132,6 +171,7 @@ enum Outcome {
 async fn run_batch(
     app: &Arc<App>,
     reading: &Arc<dyn SecondReading>,
+    threads: Option<&Arc<rayon::ThreadPool>>,
     config: &EncoderJobsConfig,
     jobs: Vec<EncoderJob>,
 ) {
@@ -144,21 +184,28 @@ async fn run_batch(
     };
     let policy = app.policy(auto_approve);
     let attempts = config.attempts.max(1);
-    let (reader, jobs_in) = (reading.clone(), jobs.clone());
+    let (reader, jobs_in, threads) = (reading.clone(), jobs.clone(), threads.cloned());
+    // A blocking thread waits while the low-priority threads read (a panic comes back here).
     let outcomes = tokio::task::spawn_blocking(move || {
-        jobs_in
-            .iter()
-            .map(|job| {
-                if job.decided_by_moderator || job.lease.attempt > attempts {
-                    return Outcome::Skip;
-                }
-                let started = Instant::now();
-                match read_one(reader.as_ref(), job, &policy) {
-                    Ok(verdict) => Outcome::Read(Box::new(verdict), started.elapsed()),
-                    Err(error) => Outcome::Failed(error),
-                }
-            })
-            .collect::<Vec<_>>()
+        let read = || {
+            jobs_in
+                .iter()
+                .map(|job| {
+                    if job.decided_by_moderator || job.lease.attempt > attempts {
+                        return Outcome::Skip;
+                    }
+                    let started = Instant::now();
+                    match read_one(reader.as_ref(), job, &policy) {
+                        Ok(verdict) => Outcome::Read(Box::new(verdict), started.elapsed()),
+                        Err(error) => Outcome::Failed(error),
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        match threads {
+            Some(threads) => threads.install(read),
+            None => read(),
+        }
     })
     .await;
     let outcomes = match outcomes {

@@ -22,6 +22,8 @@ use tribune_store::{Actor, DecisionKind, NewDecision};
 struct TestReading {
     gate: tokio::sync::Mutex<()>,
     reads: AtomicUsize,
+    /// The name and scheduling policy of the thread each reading ran on.
+    threads: std::sync::Mutex<Vec<(Option<String>, String)>>,
 }
 
 impl SecondReading for TestReading {
@@ -39,6 +41,12 @@ impl SecondReading for TestReading {
         // The worker reads on a blocking thread, where waiting for the test's gate is fine.
         drop(self.gate.blocking_lock());
         self.reads.fetch_add(1, Ordering::SeqCst);
+        let policy = scheduling_policy();
+        let name = std::thread::current().name().map(str::to_owned);
+        self.threads
+            .lock()
+            .map_err(|_| "a reading panicked")?
+            .push((name, policy));
         if comment.text.contains("broken") {
             return Err("the test reading fails on purpose".into());
         }
@@ -57,6 +65,19 @@ impl SecondReading for TestReading {
     fn name(&self) -> String {
         "test-reading 1".into()
     }
+}
+
+#[cfg(target_os = "linux")]
+fn scheduling_policy() -> String {
+    match thread_priority::thread_schedule_policy() {
+        Ok(policy) => format!("{policy:?}"),
+        Err(error) => format!("unknown: {error:?}"),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn scheduling_policy() -> String {
+    "not Linux".into()
 }
 
 fn config() -> ServerConfig {
@@ -202,6 +223,28 @@ async fn a_clean_comment_is_never_published_before_the_stage_reads_it() {
     drop(held);
     let done = checked(&server, &posted).await;
     assert_eq!(done["status"], "approved", "{done}");
+}
+
+/// The readings take only the CPU the request path leaves: they run on the worker's own
+/// threads, scheduled `SCHED_IDLE`.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn readings_run_on_idle_priority_threads() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    let posted = server
+        .comment("cycle-lanes", "Will the lanes be gritted before the frost?")
+        .await;
+    checked(&server, &posted).await;
+    let threads = reading.threads.lock().expect("threads").clone();
+    assert_eq!(threads.len(), 1, "{threads:?}");
+    let (name, policy) = &threads[0];
+    assert!(
+        name.as_deref()
+            .is_some_and(|n| n.starts_with("tribune-encoder-")),
+        "{threads:?}"
+    );
+    assert_eq!(policy, "Normal(Idle)", "{threads:?}");
 }
 
 #[tokio::test]
