@@ -2,7 +2,9 @@
 # The encoder stage off the request path, measured on SQLite with a release build:
 #   bash scripts/load-encoder.sh [RATE] [SECONDS] [DECIDE_RATE] [DECIDE_SECONDS]
 #                                 (default 200 30 2 30; the model folder from
-#                                  TRIBUNE_ENCODER_MODEL, default tribune-data/encoder)
+#                                  TRIBUNE_ENCODER_MODEL, default tribune-data/encoder;
+#                                  LOAD_ROUNDS=N repeats step 1, absent then present, N times,
+#                                  so the difference can be told from the rounds' spread)
 # 1. submission latency at a fixed RATE for SECONDS (open loop, scripts/load-open.sh's client)
 #    with the stage absent, then present: equal is the goal, the stage being off the request
 #    path (its worker shares the machine's cores, so it is not free);
@@ -31,23 +33,25 @@ load_setup sqlite
 db_file() { echo "$LOAD_DIR/$1/tribune.db"; }
 sql() { sqlite3 -readonly "$(db_file "$1")" "$2"; }
 
-for stage in absent present; do
-    load_database "$stage"
-    if [ "$stage" = absent ]; then
-        load_start --comments-per-minute 100000000 --encoder-model "$LOAD_DIR/no-model"
-    else
-        load_start --comments-per-minute 100000000 --encoder-model "$model"
-    fi
-    target/release/examples/open_loop 200 3 "$LOAD_URL" >/dev/null   # warm-up
-    echo "== encoder stage $stage: $rate submissions/s for $seconds s"
-    target/release/examples/open_loop "$rate" "$seconds" "$LOAD_URL"
-    echo "arrival facts (encoder step: comments): $(sql "$stage" \
-        "SELECT group_concat(s || ': ' || n, ', ') FROM (SELECT COALESCE(encoder, 'none') AS s, \
-         COUNT(*) AS n FROM comment_facts GROUP BY encoder)")"
-    echo "share reaching the encoder: $(sql "$stage" \
-        "SELECT printf('%.1f %%', 100.0 * SUM(encoder = 'queued') / COUNT(*)) FROM comment_facts")"
-    echo "server peak RSS: $(load_peak_rss)"
-    load_stop
+for round in $(seq "${LOAD_ROUNDS:-1}"); do
+    for stage in absent present; do
+        load_database "$stage-$round"
+        if [ "$stage" = absent ]; then
+            load_start --comments-per-minute 100000000 --encoder-model "$LOAD_DIR/no-model"
+        else
+            load_start --comments-per-minute 100000000 --encoder-model "$model"
+        fi
+        target/release/examples/open_loop 200 3 "$LOAD_URL" >/dev/null   # warm-up
+        echo "== round $round, encoder stage $stage: $rate submissions/s for $seconds s"
+        target/release/examples/open_loop "$rate" "$seconds" "$LOAD_URL"
+        echo "arrival facts (encoder step: comments): $(sql "$stage-$round" \
+            "SELECT group_concat(s || ': ' || n, ', ') FROM (SELECT COALESCE(encoder, 'none') AS s, \
+             COUNT(*) AS n FROM comment_facts GROUP BY encoder)")"
+        echo "share reaching the encoder: $(sql "$stage-$round" \
+            "SELECT printf('%.1f %%', 100.0 * SUM(encoder = 'queued') / COUNT(*)) FROM comment_facts")"
+        echo "server peak RSS: $(load_peak_rss)"
+        load_stop
+    done
 done
 
 load_database decide
