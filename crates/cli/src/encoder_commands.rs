@@ -76,8 +76,8 @@ impl Stage {
         if !tribune_moderation::wants_encoder(&first, policy) {
             return Ok(first);
         }
-        tribune_moderation::read_with_encoder(comment, &first, self.heads, policy, |t| {
-            self.embed(t)
+        tribune_moderation::read_with_encoder_batched(comment, &first, self.heads, policy, |t| {
+            self.embed_batch(t)
         })
     }
 
@@ -107,6 +107,16 @@ impl Stage {
         Ok(self.encoder.embed(text)?.into_vec())
     }
 
+    /// The embeddings of several texts, read in one pass.
+    pub fn embed_batch(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        Ok(self
+            .encoder
+            .embed_batch(texts)?
+            .into_iter()
+            .map(tribune_encoder::Embedding::into_vec)
+            .collect())
+    }
+
     /// The committed heads the stage reads with.
     pub fn heads(&self) -> &'static tribune_moderation::EncoderHeads {
         self.heads
@@ -131,10 +141,56 @@ impl tribune_server::SecondReading for Stage {
         first: &tribune_moderation::Verdict,
         policy: &tribune_moderation::Policy,
     ) -> Result<tribune_moderation::Verdict, String> {
-        tribune_moderation::read_with_encoder(comment, first, self.heads, policy, |text| {
-            self.embed(text)
+        tribune_moderation::read_with_encoder_batched(comment, first, self.heads, policy, |t| {
+            self.embed_batch(t)
         })
         .map_err(|e| format!("{e:#}"))
+    }
+
+    /// The batch's comments embedded in one pass, then each read with its own embedding (the
+    /// evidence variants of a flagged one in a pass of their own). Should the batch not embed
+    /// (one text the tokenizer refuses), each comment is read alone, so one fails, not all.
+    fn read_batch(
+        &self,
+        batch: &[tribune_server::ReadingInput<'_>],
+        policy: &tribune_moderation::Policy,
+    ) -> Vec<Result<tribune_moderation::Verdict, String>> {
+        let texts: Vec<&str> = batch.iter().map(|input| input.comment.text).collect();
+        let Ok(embeddings) = self.embed_batch(&texts) else {
+            return batch
+                .iter()
+                .map(|input| {
+                    tribune_server::SecondReading::read(
+                        self,
+                        &input.comment,
+                        Some(&input.article),
+                        input.first,
+                        policy,
+                    )
+                })
+                .collect();
+        };
+        batch
+            .iter()
+            .zip(embeddings)
+            .map(|(input, embedding)| {
+                let mut own = Some(embedding);
+                tribune_moderation::read_with_encoder_batched(
+                    &input.comment,
+                    input.first,
+                    self.heads,
+                    policy,
+                    |texts| match (own.take(), texts) {
+                        // The first call is the comment itself, embedded with the batch.
+                        (Some(embedding), [text]) if *text == input.comment.text => {
+                            Ok(vec![embedding])
+                        }
+                        _ => self.embed_batch(texts),
+                    },
+                )
+                .map_err(|e| format!("{e:#}"))
+            })
+            .collect()
     }
 
     // The verdict's engine version already names the heads.

@@ -168,45 +168,76 @@ impl Bert {
         &self.config
     }
 
-    /// The mean-pooled, L2-normalised last hidden state of one token sequence, given as rows
-    /// of the word-embedding matrix held (its length at least 1 and at most the position
-    /// count, every row held: the caller checks).
-    pub fn embed(&self, rows: &[u32]) -> candle_core::Result<Vec<f32>> {
-        let tokens = rows.len();
-        let rows = Tensor::from_slice(rows, tokens, &self.device)?;
+    /// The mean-pooled, L2-normalised last hidden state of each token sequence, given as
+    /// rows of the word-embedding matrix held (each at least 1 and at most the position count
+    /// long, every row held: the caller checks). The sequences are read together: their
+    /// tokens stacked into one matrix for every product, attention and pooling within each
+    /// sequence alone, so no padding is computed and short comments share the products'
+    /// fixed costs.
+    pub fn embed_batch(&self, sequences: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        if sequences.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut spans = Vec::with_capacity(sequences.len());
+        let mut positions = Vec::with_capacity(sequences.len());
+        let mut start = 0;
+        for rows in sequences {
+            spans.push((start, rows.len()));
+            positions.push(self.position.narrow(0, 0, rows.len())?);
+            start += rows.len();
+        }
+        let rows: Vec<u32> = sequences.concat();
+        let rows = Tensor::from_vec(rows, start, &self.device)?;
         let words = self.word.embedding(&rows)?;
-        let positions = self.position.narrow(0, 0, tokens)?;
-        let summed = (words + positions)?.broadcast_add(&self.token_type)?;
+        let summed = (words + Tensor::cat(&positions, 0)?)?.broadcast_add(&self.token_type)?;
         let mut x = self.embedding_norm.forward(&summed)?;
         for layer in &self.layers {
-            x = layer.forward(&x, self.config.heads)?;
+            x = layer.forward(&x, &spans, self.config.heads)?;
         }
-        let mean = x.mean(0)?;
-        let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?;
-        mean.broadcast_div(&norm)?.to_vec1::<f32>()
+        spans
+            .iter()
+            .map(|&(start, len)| {
+                let mean = x.narrow(0, start, len)?.mean(0)?;
+                let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?;
+                mean.broadcast_div(&norm)?.to_vec1::<f32>()
+            })
+            .collect()
     }
 }
 
 impl Layer {
-    fn forward(&self, x: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
-        let (tokens, hidden) = x.dims2()?;
+    /// One layer over stacked sequences, `spans` their (first row, length).
+    fn forward(
+        &self,
+        x: &Tensor,
+        spans: &[(usize, usize)],
+        heads: usize,
+    ) -> candle_core::Result<Tensor> {
+        let hidden = x.dim(1)?;
         let head_width = hidden / heads;
-        let split_heads = |y: Tensor| {
-            y.reshape((tokens, heads, head_width))?
-                .transpose(0, 1)?
-                .contiguous()
-        };
-        let query = split_heads(self.query.forward(x)?)?;
-        let key = split_heads(self.key.forward(x)?)?;
-        let value = split_heads(self.value.forward(x)?)?;
+        let query = self.query.forward(x)?;
+        let key = self.key.forward(x)?;
+        let value = self.value.forward(x)?;
         let scale = 1.0 / (head_width as f64).sqrt();
-        let scores = (query.matmul(&key.t()?)? * scale)?;
-        let attention = candle_nn::ops::softmax_last_dim(&scores)?;
-        let context = attention
-            .matmul(&value)?
-            .transpose(0, 1)?
-            .contiguous()?
-            .reshape((tokens, hidden))?;
+        let contexts = spans
+            .iter()
+            .map(|&(start, tokens)| {
+                let split_heads = |y: &Tensor| {
+                    y.narrow(0, start, tokens)?
+                        .reshape((tokens, heads, head_width))?
+                        .transpose(0, 1)?
+                        .contiguous()
+                };
+                let scores = (split_heads(&query)?.matmul(&split_heads(&key)?.t()?)? * scale)?;
+                let attention = candle_nn::ops::softmax_last_dim(&scores)?;
+                attention
+                    .matmul(&split_heads(&value)?)?
+                    .transpose(0, 1)?
+                    .contiguous()?
+                    .reshape((tokens, hidden))
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        let context = Tensor::cat(&contexts, 0)?;
         let attended = self
             .attention_norm
             .forward(&(x + self.attention_out.forward(&context)?)?)?;

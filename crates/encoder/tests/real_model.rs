@@ -224,6 +224,21 @@ fn each_sentence_is_nearest_to_its_own_meaning_in_every_language() {
     }
 }
 
+/// The worker reads waiting comments as one batch: each must come out as it would alone.
+#[test]
+fn a_batch_of_all_six_languages_reads_each_sentence_as_alone() {
+    let Some(encoder) = encoder(Precision::Q4Embeddings) else {
+        return;
+    };
+    let references = references();
+    let texts: Vec<&str> = references.iter().map(|r| r.text.as_str()).collect();
+    let together = encoder.embed_batch(&texts).expect("embeds the batch");
+    for (text, batched) in texts.iter().zip(&together) {
+        let worst = largest_difference(&embed(encoder, text), batched);
+        assert!(worst < 1e-5, "largest difference {worst}: {text}");
+    }
+}
+
 #[test]
 fn every_language_tokenizes_without_unknown_pieces_and_long_text_is_capped() {
     let Some(encoder) = encoder(Precision::Q4Embeddings) else {

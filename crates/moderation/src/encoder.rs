@@ -184,13 +184,28 @@ pub fn read_with_encoder<E>(
     policy: &Policy,
     mut embed: impl FnMut(&str) -> Result<Vec<f32>, E>,
 ) -> Result<Verdict, E> {
+    read_with_encoder_batched(comment, first, heads, policy, |texts| {
+        texts.iter().map(|text| embed(text)).collect()
+    })
+}
+
+/// [`read_with_encoder`] with `embed` computing the embeddings of several texts at once (in
+/// order): first the comment alone, then, for evidence, all its variants with a word removed
+/// together, so an encoder that reads a batch in one pass does so.
+pub fn read_with_encoder_batched<E>(
+    comment: &Comment<'_>,
+    first: &Verdict,
+    heads: &EncoderHeads,
+    policy: &Policy,
+    mut embed: impl FnMut(&[&str]) -> Result<Vec<Vec<f32>>, E>,
+) -> Result<Verdict, E> {
     let settings = policy.encoder();
     // A rejection by the fast stages (a `block` entry among them) stands: nothing to ask.
     if !settings.enabled || first.decision == Decision::Reject {
         return Ok(first.clone());
     }
     let inputs = encoder_inputs(comment.text, comment.lang, policy);
-    let embedding = embed(comment.text)?;
+    let embedding = embed(&[comment.text])?.pop().unwrap_or_default();
     let mut out = first.clone();
     out.engine_version = format!("{}+{}", first.engine_version, heads.version());
     let Some(scores) = heads.scores(&embedding, &inputs) else {
@@ -345,7 +360,7 @@ fn occlusion_evidence<E>(
     heads: &EncoderHeads,
     (head, base, category): (Head, f32, Category),
     out: &mut Verdict,
-    embed: &mut impl FnMut(&str) -> Result<Vec<f32>, E>,
+    embed: &mut impl FnMut(&[&str]) -> Result<Vec<Vec<f32>>, E>,
 ) -> Result<(), E> {
     let mut candidates = words(text);
     if candidates.len() > MAX_OCCLUSIONS {
@@ -354,10 +369,14 @@ fn occlusion_evidence<E>(
         candidates.truncate(MAX_OCCLUSIONS);
         candidates.sort_unstable();
     }
+    let variants: Vec<String> = candidates
+        .iter()
+        .map(|&(s, e)| [&text[..s], &text[e..]].concat())
+        .collect();
+    let variants: Vec<&str> = variants.iter().map(String::as_str).collect();
     let mut drops = Vec::new();
-    for &(s, e) in &candidates {
-        let variant = [&text[..s], &text[e..]].concat();
-        if let Some(v) = heads.scores(&embed(&variant)?, inputs) {
+    for (&(s, e), embedding) in candidates.iter().zip(embed(&variants)?) {
+        if let Some(v) = heads.scores(&embedding, inputs) {
             drops.push((s, e, base - v[head.index()].0, v[head.index()].0));
         }
     }

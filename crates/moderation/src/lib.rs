@@ -56,7 +56,7 @@ mod verdict;
 
 pub use encoder::{
     EncoderHeads, EncoderHeadsError, MAX_OCCLUSIONS, cascade_wants, read_with_encoder,
-    wants_encoder,
+    read_with_encoder_batched, wants_encoder,
 };
 pub use engine::{
     ENCODER_EXTRAS, ENGINE_VERSION, EncoderInputs, LearningInput, encoder_inputs, learning_input,

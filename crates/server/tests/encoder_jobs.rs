@@ -13,7 +13,7 @@ use common::{ADMIN_PASSWORD, TestServer};
 use reqwest::StatusCode;
 use serde_json::Value;
 use tribune_moderation::{Article, Category, Comment, Decision, Policy, Verdict};
-use tribune_server::{EncoderJobsConfig, SecondReading, ServerConfig};
+use tribune_server::{EncoderJobsConfig, ReadingInput, SecondReading, ServerConfig};
 use tribune_store::{Actor, DecisionKind, NewDecision};
 
 /// Reads every comment the fast stages did not reject: "menacing" ones are threats, ones
@@ -24,6 +24,8 @@ struct TestReading {
     reads: AtomicUsize,
     /// The name and scheduling policy of the thread each reading ran on.
     threads: std::sync::Mutex<Vec<(Option<String>, String)>>,
+    /// The size of each batch the worker handed over.
+    batches: std::sync::Mutex<Vec<usize>>,
 }
 
 impl SecondReading for TestReading {
@@ -60,6 +62,20 @@ impl SecondReading for TestReading {
             verdict.category = None;
         }
         Ok(verdict)
+    }
+
+    fn read_batch(
+        &self,
+        batch: &[ReadingInput<'_>],
+        policy: &Policy,
+    ) -> Vec<Result<Verdict, String>> {
+        if let Ok(mut sizes) = self.batches.lock() {
+            sizes.push(batch.len());
+        }
+        batch
+            .iter()
+            .map(|input| self.read(&input.comment, Some(&input.article), input.first, policy))
+            .collect()
     }
 
     fn name(&self) -> String {
@@ -245,6 +261,33 @@ async fn readings_run_on_idle_priority_threads() {
         "{threads:?}"
     );
     assert_eq!(policy, "Normal(Idle)", "{threads:?}");
+}
+
+/// Comments that wait together are handed to the reading together, one batch per claim.
+#[tokio::test]
+async fn comments_waiting_together_are_read_as_one_batch() {
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    let held = reading.gate.lock().await;
+    let mut posted = Vec::new();
+    for text in [
+        "Will the lanes reach the station?",
+        "A menacing note about the lanes.",
+        "Who pays for the paint?",
+    ] {
+        posted.push(server.comment("cycle-lanes", text).await);
+    }
+    drop(held);
+    let mut statuses = Vec::new();
+    for comment in &posted {
+        statuses.push(checked(&server, comment).await["status"].clone());
+    }
+    assert_eq!(statuses, ["approved", "rejected", "approved"]);
+    let sizes = reading.batches.lock().expect("sizes").clone();
+    assert_eq!(sizes.iter().sum::<usize>(), 3, "{sizes:?}");
+    // The first claim may come before the others arrive; the ones that waited behind it
+    // come together.
+    assert!(sizes.len() <= 2, "{sizes:?}");
 }
 
 #[tokio::test]
