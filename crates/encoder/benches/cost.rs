@@ -1,6 +1,7 @@
 //! What the encoder costs on one core: milliseconds per comment (p50 and p99) at 10, 40 and
-//! 120 tokens, the model's load time and the process's memory with it loaded, for each
-//! precision and vocabulary (full: every piece, as before pruning; pruned: the default).
+//! 120 tokens, alone and in a batch of six (as the server's worker reads), the model's load
+//! time and the process's memory with it loaded, for each precision and vocabulary (full:
+//! every piece, as before pruning; pruned: the default).
 //! `cargo bench -p tribune-encoder [-- CASE...]` (release; a case runs when its name contains
 //! one of the words given, all of them without); the model folder is the one
 //! `TRIBUNE_ENCODER_MODEL` names, else `tribune-data/encoder` (`scripts/fetch-encoder.sh`).
@@ -185,6 +186,16 @@ fn run_case(dir: &Path, name: &str, case: Case) {
             "{name}: {length:>3} tokens  p50 {:7.2} ms  p99 {:7.2} ms  ({runs} runs)",
             percentile(&times, 50),
             percentile(&times, 99)
+        );
+        // As the server's worker reads waiting comments: the six languages' texts together.
+        let batch: Vec<&[u32]> = sequences.iter().map(Vec::as_slice).collect();
+        let batches = time(runs.div_ceil(6), |_| {
+            encoder.embed_tokens_batch(&batch).expect("embeds");
+        });
+        println!(
+            "{name}: {length:>3} tokens  in a batch of {}: p50 {:7.2} ms per comment",
+            batch.len(),
+            percentile(&batches, 50) / batch.len() as f64
         );
     }
     println!("{name}: idle after the runs: {}", memory());
