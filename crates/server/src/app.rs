@@ -110,6 +110,8 @@ pub struct App {
     pub(crate) stage_absent: String,
     /// Wakes this node's encoder worker when a submission stores a job.
     pub(crate) encoder_wake: Arc<Notify>,
+    /// The key of the author hashes, read (or made) once from the database.
+    fact_key: tokio::sync::OnceCell<crate::facts::FactKey>,
 }
 
 impl App {
@@ -143,6 +145,7 @@ impl App {
             second_reading: None,
             stage_absent: "no encoder stage was configured".into(),
             encoder_wake: Arc::new(Notify::new()),
+            fact_key: tokio::sync::OnceCell::new(),
             config,
         })
     }
@@ -173,6 +176,26 @@ impl App {
         self.store.article_by_slug(slug).await?.ok_or_else(|| {
             ServerError::not_found("unknown_article", format!("no article {slug:?}"))
         })
+    }
+
+    /// The instance's key for author hashes: the stored one, or a new random one that the
+    /// first node to ask stores for all.
+    pub(crate) async fn fact_key(&self) -> Result<&crate::facts::FactKey, ServerError> {
+        self.fact_key
+            .get_or_try_init(|| async {
+                let fresh = crate::security::random_token()?;
+                let stored = self
+                    .store
+                    .setting_or_insert(crate::facts::FACT_KEY_SETTING, &fresh)
+                    .await?;
+                crate::facts::FactKey::from_hex(&stored).ok_or_else(|| {
+                    ServerError::Setting(format!(
+                        "{} is not a key of at least 64 hex digits",
+                        crate::facts::FACT_KEY_SETTING
+                    ))
+                })
+            })
+            .await
     }
 
     pub async fn auto_approve(&self) -> Result<bool, ServerError> {

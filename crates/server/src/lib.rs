@@ -94,6 +94,9 @@ pub enum ServerError {
     Store(#[from] tribune_store::StoreError),
     #[error("moderation policy: {0}")]
     Policy(String),
+    /// A setting in the database that does not read (edited by hand, say).
+    #[error("stored setting: {0}")]
+    Setting(String),
     #[error("interface languages: {0}")]
     Languages(String),
     #[error("password hashing failed: {0}")]

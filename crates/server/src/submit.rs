@@ -129,6 +129,7 @@ impl App {
             decision.decision = DecisionKind::Review;
         }
         new.facts = crate::facts::comment_facts(
+            self.fact_key().await?,
             &new.body,
             new.author_email.as_deref(),
             client,

@@ -744,3 +744,29 @@ async fn concurrent_retries_with_one_key_store_one_comment() {
         "each retry's token works: {counts:?}"
     );
 }
+
+/// A setting made at first use (the key of the author hashes) is stored once: every caller,
+/// on any node, gets the first value, and a later one never replaces it.
+#[tokio::test]
+async fn a_setting_made_at_first_use_is_stored_once() {
+    let (store, _db) = fresh_store().await.expect("store");
+    let asks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .setting_or_insert("made_once", &format!("value {i}"))
+                    .await
+            })
+        })
+        .collect();
+    let mut values = Vec::new();
+    for ask in asks {
+        values.push(ask.await.expect("task").expect("setting"));
+    }
+    assert!(values.iter().all(|v| v == &values[0]), "{values:?}");
+    assert_eq!(
+        store.setting("made_once").await.expect("read").as_deref(),
+        Some(values[0].as_str())
+    );
+}

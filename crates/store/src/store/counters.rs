@@ -174,6 +174,30 @@ impl Store {
         Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 
+    /// The setting's value, storing `value` first if it has none: every node that asks gets
+    /// the one value the first stored.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(&key)
+                .bind(&value)
+                .execute(&mut *conn)
+                .await?;
+                let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+                    .bind(&key)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(row.try_get("value")?)
+            })
+        })
+        .await
+    }
+
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         let (key, value) = (key.to_owned(), value.to_owned());
         self.write(move |conn| {

@@ -103,7 +103,11 @@ impl RawQuery {
 }
 
 impl ConsoleQuery {
-    pub(super) fn parse(raw: &RawQuery) -> Result<ConsoleQuery, ServerError> {
+    /// `key` hashes an e-mail filter as the author's e-mail was hashed.
+    pub(super) fn parse(
+        raw: &RawQuery,
+        key: &crate::facts::FactKey,
+    ) -> Result<ConsoleQuery, ServerError> {
         let view = match present(&raw.queue).as_deref() {
             None | Some("pending") => View::Queue(QueueKind::Pending),
             Some("approved") => View::Queue(QueueKind::Approved),
@@ -144,7 +148,7 @@ impl ConsoleQuery {
         let author_email_hash = author
             .as_deref()
             .filter(|a| a.contains('@'))
-            .map(crate::facts::email_hash);
+            .map(|email| key.email_hash(email));
         let text = present(&raw.q).map(|q| q.chars().take(200).collect());
         let (after, before_decision) = match (present(&raw.after), view) {
             (None, _) => (None, None),

@@ -127,7 +127,7 @@ pub(super) async fn console_page(
     moderator(session)?;
     let layout = visitor.layout(true);
     let t = layout.t;
-    let mut query = ConsoleQuery::parse(&raw)?;
+    let mut query = ConsoleQuery::parse(&raw, app.fact_key().await?)?;
     if let Some(slug) = &query.article_slug {
         // An unknown article filters everything out rather than nothing.
         query.filter.article_id = Some(app.store.article_by_slug(slug).await?.map_or(-1, |a| a.id));
