@@ -155,16 +155,7 @@ async fn only_your_own_latest_decision_can_be_undone_and_the_rows_stay() {
 /// A logged-in browser: its session cookie and the console page's CSRF token.
 async fn console_session(server: &TestServer) -> (String, String) {
     let session = server.form_login("admin", ADMIN_PASSWORD).await;
-    let page = server
-        .client
-        .get(server.url("/moderation"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .expect("console")
-        .text()
-        .await
-        .expect("html");
+    let page = server.page_with_cookie("/moderation", &session).await;
     (session, csrf_field(&page))
 }
 

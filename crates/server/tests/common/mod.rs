@@ -146,6 +146,19 @@ impl TestServer {
     }
 
     /// Posts a form with a `Cookie` header.
+    /// A page's HTML as a browser holding `cookie` gets it.
+    pub async fn page_with_cookie(&self, path: &str, cookie: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("html")
+    }
+
     pub async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Response {
         self.client
             .post(self.url(path))
