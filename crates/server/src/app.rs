@@ -238,7 +238,8 @@ impl App {
         id: i64,
         token: &str,
     ) -> Result<(CommentRecord, bool), ServerError> {
-        let waiting = self.second_reading.is_some() && self.store.encoder_job_waiting(id).await?;
+        // Not skipped on a node without the stage: another node's worker may read the job.
+        let waiting = self.store.encoder_job_waiting(id).await?;
         let comment = self.comment_for_author(id, token).await?;
         let checking = waiting && comment.status == tribune_store::Status::Pending;
         Ok((comment, checking))
