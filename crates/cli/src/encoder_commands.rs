@@ -157,18 +157,7 @@ impl tribune_server::SecondReading for Stage {
     ) -> Vec<Result<tribune_moderation::Verdict, String>> {
         let texts: Vec<&str> = batch.iter().map(|input| input.comment.text).collect();
         let Ok(embeddings) = self.embed_batch(&texts) else {
-            return batch
-                .iter()
-                .map(|input| {
-                    tribune_server::SecondReading::read(
-                        self,
-                        &input.comment,
-                        Some(&input.article),
-                        input.first,
-                        policy,
-                    )
-                })
-                .collect();
+            return tribune_server::read_each(self, batch, policy);
         };
         batch
             .iter()

@@ -299,6 +299,13 @@ mod tests {
         dir
     }
 
+    fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
     fn load(dir: &Path, precision: Precision) -> Encoder {
         let options = EncoderOptions {
             precision,
@@ -318,12 +325,7 @@ mod tests {
         let embedding = encoder.embed_tokens(&ids).expect("embeds");
         let reference = reference_embedding(&model.to_bytes(), &ids);
         assert_eq!(embedding.as_slice().len(), 64);
-        let worst = embedding
-            .as_slice()
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
+        let worst = largest_difference(embedding.as_slice(), &reference);
         assert!(worst < 1e-4, "largest difference {worst}");
     }
 
@@ -337,12 +339,7 @@ mod tests {
             assert_eq!(together.len(), texts.len());
             for (text, batched) in texts.iter().zip(&together) {
                 let alone = encoder.embed(text).expect("embeds");
-                let worst = alone
-                    .as_slice()
-                    .iter()
-                    .zip(batched.as_slice())
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f32::max);
+                let worst = largest_difference(alone.as_slice(), batched.as_slice());
                 assert!(
                     worst < 1e-5,
                     "{precision:?} {text:?}: largest difference {worst}"
@@ -368,12 +365,7 @@ mod tests {
         for text in ["the bridge is open", "a", "zzz, qqq. the bridges"] {
             let reference = f32_path.embed(text).expect("embeds");
             let rows_on_use = embeddings.embed(text).expect("embeds");
-            let worst = reference
-                .as_slice()
-                .iter()
-                .zip(rows_on_use.as_slice())
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f32::max);
+            let worst = largest_difference(reference.as_slice(), rows_on_use.as_slice());
             assert!(
                 worst < 1e-5,
                 "{text:?}: word rows dequantised on use differ by {worst}"

@@ -37,13 +37,23 @@ pub trait SecondReading: Send + Sync + 'static {
         batch: &[ReadingInput<'_>],
         policy: &Policy,
     ) -> Vec<Result<Verdict, String>> {
-        batch
-            .iter()
-            .map(|input| self.read(&input.comment, Some(&input.article), input.first, policy))
-            .collect()
+        read_each(self, batch, policy)
     }
     /// What the final decision's actor is called beside the engine's version.
     fn name(&self) -> String;
+}
+
+/// A batch read one [`SecondReading::read`] at a time: the trait's default, and where an
+/// implementation's one-pass reading cannot serve.
+pub fn read_each<R: SecondReading + ?Sized>(
+    reading: &R,
+    batch: &[ReadingInput<'_>],
+    policy: &Policy,
+) -> Vec<Result<Verdict, String>> {
+    batch
+        .iter()
+        .map(|input| reading.read(&input.comment, Some(&input.article), input.first, policy))
+        .collect()
 }
 
 /// One comment of a batch the worker reads together.

@@ -35,11 +35,7 @@ impl FactKey {
     fn hash(&self, text: &str) -> String {
         let mut mac = self.0.clone();
         mac.update(text.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::security::hex(&mac.finalize().into_bytes())
     }
 
     /// An e-mail address as its owner would type it again: trimmed, lower case.

@@ -72,10 +72,7 @@ impl SecondReading for TestReading {
         if let Ok(mut sizes) = self.batches.lock() {
             sizes.push(batch.len());
         }
-        batch
-            .iter()
-            .map(|input| self.read(&input.comment, Some(&input.article), input.first, policy))
-            .collect()
+        tribune_server::read_each(self, batch, policy)
     }
 
     fn name(&self) -> String {
@@ -150,16 +147,7 @@ async fn wait_for_job_end(server: &TestServer, id: i64) {
 
 async fn console_page(server: &TestServer) -> String {
     let session = server.form_login("admin", ADMIN_PASSWORD).await;
-    server
-        .client
-        .get(server.url("/moderation"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .expect("console")
-        .text()
-        .await
-        .expect("html")
+    server.page_with_cookie("/moderation", &session).await
 }
 
 #[tokio::test]

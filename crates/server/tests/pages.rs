@@ -113,16 +113,7 @@ async fn a_reader_posts_with_the_form_and_a_moderator_approves_in_the_console() 
         .expect("POST");
     assert_eq!(logged_in.status(), StatusCode::SEE_OTHER);
     let session = cookie_set(&logged_in, "tribune_session").expect("cookie set");
-    let queue = server
-        .client
-        .get(server.url("/moderation"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("html");
+    let queue = server.page_with_cookie("/moderation", &session).await;
     assert!(queue.contains("City council approves a network of protected cycle lanes"));
     assert!(queue.contains("Dana"));
     assert!(
