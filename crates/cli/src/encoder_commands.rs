@@ -20,13 +20,18 @@ pub struct EncoderArgs {
     /// loads (for comparison).
     #[arg(long)]
     pub no_encoder: bool,
+    /// Read with this heads file (`tribune train --encoder-heads` output) instead of the
+    /// committed one, e.g. to evaluate retrained heads before committing them.
+    #[arg(long, env = "TRIBUNE_ENCODER_HEADS", value_name = "FILE")]
+    pub heads_file: Option<PathBuf>,
 }
 
-/// The encoder stage as the CLI runs it: the encoder, loaded, and the committed heads.
+/// The encoder stage as the CLI runs it: the encoder, loaded, and its heads (the committed
+/// ones unless `--heads-file` names others).
 #[cfg(feature = "encoder")]
 pub struct Stage {
     encoder: tribune_encoder::Encoder,
-    heads: &'static tribune_moderation::EncoderHeads,
+    heads: tribune_moderation::EncoderHeads,
 }
 
 /// Without the `encoder` feature there is no stage to load.
@@ -58,7 +63,7 @@ impl Stage {
         match *self {}
     }
 
-    pub fn heads(&self) -> &'static tribune_moderation::EncoderHeads {
+    pub fn heads(&self) -> &tribune_moderation::EncoderHeads {
         match *self {}
     }
 }
@@ -76,7 +81,7 @@ impl Stage {
         if !tribune_moderation::wants_encoder(&first, policy) {
             return Ok(first);
         }
-        tribune_moderation::read_with_encoder_batched(comment, &first, self.heads, policy, |t| {
+        tribune_moderation::read_with_encoder_batched(comment, &first, &self.heads, policy, |t| {
             self.embed_batch(t)
         })
     }
@@ -93,7 +98,7 @@ impl Stage {
         embedding: &[f32],
     ) -> tribune_moderation::Verdict {
         let read =
-            tribune_moderation::read_with_encoder(comment, &first, self.heads, policy, |_| {
+            tribune_moderation::read_with_encoder(comment, &first, &self.heads, policy, |_| {
                 Ok::<_, std::convert::Infallible>(embedding.to_vec())
             });
         match read {
@@ -117,9 +122,9 @@ impl Stage {
             .collect())
     }
 
-    /// The committed heads the stage reads with.
-    pub fn heads(&self) -> &'static tribune_moderation::EncoderHeads {
-        self.heads
+    /// The heads the stage reads with.
+    pub fn heads(&self) -> &tribune_moderation::EncoderHeads {
+        &self.heads
     }
 }
 
@@ -141,7 +146,7 @@ impl tribune_server::SecondReading for Stage {
         first: &tribune_moderation::Verdict,
         policy: &tribune_moderation::Policy,
     ) -> Result<tribune_moderation::Verdict, String> {
-        tribune_moderation::read_with_encoder_batched(comment, first, self.heads, policy, |t| {
+        tribune_moderation::read_with_encoder_batched(comment, first, &self.heads, policy, |t| {
             self.embed_batch(t)
         })
         .map_err(|e| format!("{e:#}"))
@@ -167,7 +172,7 @@ impl tribune_server::SecondReading for Stage {
                 tribune_moderation::read_with_encoder_batched(
                     &input.comment,
                     input.first,
-                    self.heads,
+                    &self.heads,
                     policy,
                     |texts| match (own.take(), texts) {
                         // The first call is the comment itself, embedded with the batch.
@@ -243,7 +248,15 @@ fn try_load(args: &EncoderArgs) -> Result<Stage, String> {
             "no model in {dir} (run scripts/fetch-encoder.sh {dir})"
         ));
     }
-    let heads = tribune_moderation::EncoderHeads::embedded();
+    let heads = match &args.heads_file {
+        None => tribune_moderation::EncoderHeads::embedded().clone(),
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("cannot read the heads file {}: {e}", path.display()))?;
+            tribune_moderation::EncoderHeads::from_bytes(&bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+        }
+    };
     let options = tribune_encoder::EncoderOptions {
         precision: tribune_encoder::Precision::Q4Embeddings,
         max_tokens: heads.max_tokens(),

@@ -100,6 +100,14 @@ pub struct TrainArgs {
     /// i % N == 0 of its train.jsonl), written FOLDER=N; repeatable.
     #[arg(long = "encoder-rows-every", value_name = "FOLDER=N")]
     pub encoder_rows_every: Vec<tribune_training::RowsEvery>,
+    /// The functional suite's training part (a folder of `LANG.txt` files in the suite's
+    /// format, e.g. crates/moderation/functional/train) for the heads to train on as well;
+    /// never the suite's test part.
+    #[arg(long, value_name = "DIR")]
+    pub functional_train: Option<PathBuf>,
+    /// How many times the heads train on each case of `--functional-train`.
+    #[arg(long, value_name = "N", default_value_t = tribune_training::HeadsOptions::default().functional_repeat)]
+    pub functional_repeat: usize,
     /// Token cap of the embeddings.
     #[arg(long, value_name = "N", default_value_t = 128)]
     pub encoder_max_tokens: usize,
@@ -263,11 +271,25 @@ fn train_heads(
             .with_context(|| format!("reading the embedding cache {}", path.display()))?;
         eprintln!("{}: {n} embeddings", path.display());
     }
+    let functional = match &args.functional_train {
+        Some(dir) => tribune_training::read_functional_train(dir).with_context(|| {
+            format!(
+                "reading the functional suite's training part in {}",
+                dir.display()
+            )
+        })?,
+        None => tribune_training::FunctionalTrain::default(),
+    };
+    anyhow::ensure!(
+        args.functional_repeat > 0 || functional.records.is_empty(),
+        "--functional-repeat must be at least 1"
+    );
     let rows = tribune_training::encoder_train_rows(corpus, &args.encoder_rows_every);
     let missing: Vec<(&str, &str)> = rows
         .iter()
         .map(|&i| &corpus.train[i])
         .chain(&corpus.dev)
+        .chain(&functional.records)
         .filter(|r| !cache.embeddings.contains_key(&r.id))
         .map(|r| (r.id.as_str(), r.text.as_str()))
         .collect();
@@ -275,7 +297,7 @@ fn train_heads(
         eprintln!(
             "{} of {} rows have no cached embedding: embedding them",
             missing.len(),
-            rows.len() + corpus.dev.len()
+            rows.len() + corpus.dev.len() + functional.records.len()
         );
         for (id, embedding) in
             crate::encoder_commands::embed_texts(&args.encoder, args.encoder_max_tokens, &missing)?
@@ -300,6 +322,7 @@ fn train_heads(
         masks,
         class_balance: args.class_balance,
         rows_every: args.encoder_rows_every.clone(),
+        functional_repeat: args.functional_repeat,
         max_tokens: args.encoder_max_tokens,
         ..tribune_training::HeadsOptions::default()
     };
@@ -317,8 +340,15 @@ fn train_heads(
         }
         tribune_training::HeadsStage::Calibrating => bar.set_message("stacking and calibrating"),
     };
-    let outcome = tribune_training::train_heads(corpus, &cache, &options, utc_now(), &mut on_stage)
-        .context("training the encoder heads")?;
+    let outcome = tribune_training::train_heads(
+        corpus,
+        &functional,
+        &cache,
+        &options,
+        utc_now(),
+        &mut on_stage,
+    )
+    .context("training the encoder heads")?;
     bar.finish_and_clear();
     tribune_training::write_heads(&outcome, out)?;
     println!("dev figures, the encoder heads stacked with the learned stage:");

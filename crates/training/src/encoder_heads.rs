@@ -15,6 +15,7 @@ use tribune_moderation::{ENCODER_EXTRAS, EncoderInputs, Policy, encoder_inputs};
 
 use crate::corpus::Record;
 use crate::error::TrainingError;
+use crate::functional::FunctionalTrain;
 use crate::pipeline::{ClassBalance, Corpus, DataFile, Mask, training_labels};
 use crate::report::{Report, evaluate_scores, selected_sources};
 
@@ -155,6 +156,9 @@ pub struct HeadsOptions {
     pub masks: Vec<Mask>,
     pub class_balance: ClassBalance,
     pub rows_every: Vec<RowsEvery>,
+    /// How many times each case of the functional suite's training part is trained on (a few
+    /// hundred cases beside tens of thousands of corpus rows).
+    pub functional_repeat: usize,
     /// The token cap of the embeddings (recorded in the file).
     pub max_tokens: usize,
     /// What made the embeddings, for the manifest.
@@ -174,6 +178,7 @@ impl Default for HeadsOptions {
                 .collect(),
             class_balance: ClassBalance::Source,
             rows_every: Vec::new(),
+            functional_repeat: 1,
             max_tokens: 128,
             encoder: "multilingual-e5-small".to_owned(),
         }
@@ -193,6 +198,9 @@ pub struct HeadsManifest {
     pub dimension: usize,
     pub extras: Vec<String>,
     pub rows_every: Vec<RowsEvery>,
+    /// The functional suite's training part, and how many times each case was trained on.
+    pub functional_train: Vec<DataFile>,
+    pub functional_repeat: usize,
     pub train_rows: usize,
     pub dev_rows: usize,
     pub seed: u64,
@@ -256,18 +264,29 @@ fn inputs_of(records: &[&Record]) -> Vec<EncoderInputs> {
     })
 }
 
-/// Trains the heads on the selected train rows, stacks and calibrates them on dev, and
-/// reports dev figures for the learned stage alone and the stacked heads. `embedding(r)`
-/// gives the embedding of record `r` (every row must have one).
+/// Trains the heads on the selected train rows and the functional suite's training part
+/// (each case `functional_repeat` times), stacks and calibrates them on the corpus's dev
+/// rows, and reports dev figures for the learned stage alone and the stacked heads. Every
+/// row must have an embedding in `embeddings`.
 pub fn train_heads(
     corpus: &Corpus,
+    functional: &FunctionalTrain,
     embeddings: &EmbeddingCache,
     options: &HeadsOptions,
     created: String,
     progress: &mut dyn FnMut(HeadsStage),
 ) -> Result<HeadsOutcome, TrainingError> {
     let rows = encoder_train_rows(corpus, &options.rows_every);
-    let train: Vec<&Record> = rows.iter().map(|&i| &corpus.train[i]).collect();
+    let train: Vec<&Record> = rows
+        .iter()
+        .map(|&i| &corpus.train[i])
+        .chain(
+            functional
+                .records
+                .iter()
+                .flat_map(|r| std::iter::repeat_n(r, options.functional_repeat)),
+        )
+        .collect();
     let dev: Vec<&Record> = corpus.dev.iter().collect();
     let embedding = |r: &Record| -> Result<&Vec<f32>, TrainingError> {
         embeddings
@@ -404,6 +423,8 @@ pub fn train_heads(
         dimension,
         extras: ENCODER_EXTRAS.iter().map(|s| (*s).to_owned()).collect(),
         rows_every: options.rows_every.clone(),
+        functional_train: functional.files.clone(),
+        functional_repeat: options.functional_repeat,
         train_rows: train.len(),
         dev_rows: dev.len(),
         seed: t.seed,

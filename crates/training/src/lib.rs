@@ -26,6 +26,7 @@
 mod corpus;
 mod encoder_heads;
 mod error;
+mod functional;
 mod pipeline;
 mod report;
 mod spans;
@@ -36,6 +37,7 @@ pub use encoder_heads::{
     encoder_train_rows, train_heads, write_heads,
 };
 pub use error::TrainingError;
+pub use functional::{FUNCTIONAL_SOURCE, FunctionalTrain, case_labels, read_functional_train};
 pub use pipeline::{
     ClassBalance, Corpus, DEFAULT_MASKS, DataFile, FeatureManifest, HeadManifest, Manifest, Mask,
     Outcome, Prepare, Prepared, PromotionTuning, Stage, TrainOptions, TrainingManifest, featurize,
