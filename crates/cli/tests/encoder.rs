@@ -113,9 +113,10 @@ fn embed_writes_one_unit_embedding_per_record_with_its_id() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("embedded 2 texts"));
 }
 
-/// A stereotype with no word any list holds: with auto-approval on the fast stages approve
-/// it; the encoder stage's heads doubt it, so a human decides.
-const UNLISTED_STEREOTYPE: &str = "Women like her should stay in the kitchen and keep quiet.";
+/// An insinuation about a group with no word any list holds: with auto-approval on the fast
+/// stages approve it; the encoder stage's heads doubt it (between `approve_below` and
+/// `review_at`, 0.41 with the shipped heads), so a human decides.
+const UNLISTED_INSINUATION: &str = "Typical of them to complain about everything.";
 
 fn approving_policy(dir: &std::path::Path) -> PathBuf {
     let path = dir.join("policy.toml");
@@ -135,13 +136,13 @@ fn check_holds_back_what_the_encoder_doubts_and_says_why() {
             "--policy",
             policy,
             "--no-encoder",
-            UNLISTED_STEREOTYPE,
+            UNLISTED_INSINUATION,
         ],
         &dir,
     );
     let fast = String::from_utf8_lossy(&fast.stdout);
     assert!(fast.starts_with("decision: approve"), "{fast}");
-    let output = tribune(&["check", "--policy", policy, UNLISTED_STEREOTYPE], &dir);
+    let output = tribune(&["check", "--policy", policy, UNLISTED_INSINUATION], &dir);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("decision: review"), "{stdout}");
@@ -181,7 +182,7 @@ fn moderate_reads_with_the_encoder_stage_and_without_it_on_request() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("tribune runs");
-        let line = serde_json::json!({"id": 1, "text": UNLISTED_STEREOTYPE, "lang": "en"});
+        let line = serde_json::json!({"id": 1, "text": UNLISTED_INSINUATION, "lang": "en"});
         std::io::Write::write_all(
             child.stdin.as_mut().expect("stdin"),
             format!("{line}\n").as_bytes(),

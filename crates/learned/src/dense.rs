@@ -178,7 +178,9 @@ pub struct DenseExample {
 }
 
 /// One held-out text for stacking: both scorers' margins per head, its labels, its language
-/// (as the engine detects it) and its collection.
+/// (as the engine detects it), its collection, and whether it takes part in choosing the
+/// thresholds as well as in fitting the stack (cases written to teach the stack, repeated,
+/// would make a threshold's precision look better than it is).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackRow {
     pub encoder: [f32; HEAD_COUNT],
@@ -186,6 +188,7 @@ pub struct StackRow {
     pub labels: Labels,
     pub language: String,
     pub source: String,
+    pub sets_thresholds: bool,
 }
 
 /// The training settings of the shipped dense heads (inputs standardised, so one rate fits
@@ -606,33 +609,49 @@ fn read_stack(r: &mut Reader<'_>) -> Result<(Stack, Thresholds), LearnedError> {
     Ok((stack, thresholds))
 }
 
-/// Fits every head's model-wide stack and thresholds on all `rows` with a known label, and
-/// its own per language where the rows hold at least [`MIN_LANGUAGE_CLASS`] texts of each
-/// class. Thresholds are chosen as [`language_thresholds`] chooses them, the rows' sources
-/// being the collections. Returns the `(language, head)` pairs given their own.
+/// Fits every head's model-wide stack on all `rows` with a known label, and its own per
+/// language where the rows hold at least [`MIN_LANGUAGE_CLASS`] texts of each class.
+/// Thresholds are chosen as [`language_thresholds`] chooses them on the rows that set
+/// thresholds, their sources being the collections (the defaults, no auto-decision, where
+/// those lack a class). Returns the `(language, head)` pairs given their own.
 pub fn calibrate_dense(
     heads: &mut DenseHeads,
     rows: &[StackRow],
     targets: &ThresholdTargets,
 ) -> Vec<(String, Head)> {
     let fit = |rows: &[&StackRow], h: Head| -> Option<(Stack, Thresholds)> {
-        let (m, groups): (Vec<(f32, f32, bool)>, Vec<&str>) = rows
+        let labelled: Vec<(&StackRow, bool)> = rows
             .iter()
-            .filter_map(|r| {
-                let y = r.labels.get(h)?;
-                Some((
-                    (r.encoder[h.index()], r.learned[h.index()], y),
-                    r.source.as_str(),
-                ))
+            .filter_map(|r| Some((*r, r.labels.get(h)?)))
+            .collect();
+        let margins = |r: &StackRow| (r.encoder[h.index()], r.learned[h.index()]);
+        let m: Vec<(f32, f32, bool)> = labelled
+            .iter()
+            .map(|&(r, y)| {
+                let (a, b) = margins(r);
+                (a, b, y)
             })
-            .unzip();
+            .collect();
         let pos = m.iter().filter(|r| r.2).count();
         if pos == 0 || pos == m.len() {
             return None;
         }
         let stack = fit_stack(&m);
-        let scored: Vec<(f32, bool)> = m.iter().map(|&(a, b, y)| (stack.apply(a, b), y)).collect();
-        Some((stack, language_thresholds(&scored, &groups, targets)))
+        let (scored, groups): (Vec<(f32, bool)>, Vec<&str>) = labelled
+            .iter()
+            .filter(|(r, _)| r.sets_thresholds)
+            .map(|&(r, y)| {
+                let (a, b) = margins(r);
+                ((stack.apply(a, b), y), r.source.as_str())
+            })
+            .unzip();
+        let pos = scored.iter().filter(|s| s.1).count();
+        let thresholds = if pos == 0 || pos == scored.len() {
+            Thresholds::default()
+        } else {
+            language_thresholds(&scored, &groups, targets)
+        };
+        Some((stack, thresholds))
     };
     let all: Vec<&StackRow> = rows.iter().collect();
     for h in Head::ALL {
@@ -723,6 +742,7 @@ mod tests {
                 labels: e.labels,
                 language,
                 source,
+                sets_thresholds: true,
             })
             .collect();
         let set = calibrate_dense(&mut heads, &rows, &ThresholdTargets::default());
@@ -751,6 +771,54 @@ mod tests {
         let clean = [0.0f32; 8];
         let m = heads.margins(&clean, &[1.0]).expect("fits");
         assert_eq!(m[Head::Vulgarity.index()], 0.0);
+    }
+
+    #[test]
+    fn rows_that_do_not_set_thresholds_move_the_stack_but_not_the_thresholds() {
+        let (mut heads, rows) = trained();
+        let (stack, thresholds, _) = heads.stack_in(Head::Threat, "en");
+        // Threat negatives at the highest margins: counted for thresholds, they would take
+        // away the reject threshold's precision; counted for the stack only, they flatten it.
+        let top = rows
+            .iter()
+            .map(|r| r.encoder[Head::Threat.index()])
+            .fold(f32::MIN, f32::max);
+        let mut labels = Labels::unknown();
+        labels.set(Head::Threat, Some(false));
+        let source = rows
+            .iter()
+            .find(|r| r.language == "en")
+            .map(|r| r.source.clone())
+            .expect("English rows");
+        let teaching = StackRow {
+            encoder: [top; HEAD_COUNT],
+            learned: [0.0; HEAD_COUNT],
+            labels,
+            language: "en".to_owned(),
+            source,
+            sets_thresholds: false,
+        };
+        let mut with = rows.clone();
+        with.extend(std::iter::repeat_n(teaching, 200));
+        calibrate_dense(&mut heads, &with, &ThresholdTargets::default());
+        let (moved, kept, _) = heads.stack_in(Head::Threat, "en");
+        assert!(moved.encoder < stack.encoder, "{moved:?} against {stack:?}");
+        let rescored: Vec<(f32, bool)> = rows
+            .iter()
+            .filter(|r| r.language == "en")
+            .filter_map(|r| {
+                let y = r.labels.get(Head::Threat)?;
+                Some((moved.apply(r.encoder[Head::Threat.index()], 0.0), y))
+            })
+            .collect();
+        let groups: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.language == "en" && r.labels.get(Head::Threat).is_some())
+            .map(|r| r.source.as_str())
+            .collect();
+        let expected = language_thresholds(&rescored, &groups, &ThresholdTargets::default());
+        assert_eq!(kept, expected);
+        assert_ne!(kept, thresholds, "the flattened stack rescores the rows");
     }
 
     #[test]

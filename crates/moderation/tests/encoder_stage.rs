@@ -92,6 +92,7 @@ fn tiny_heads() -> EncoderHeads {
                 labels: labels(y),
                 language: inputs.language,
                 source: "tiny".to_owned(),
+                sets_thresholds: true,
             }
         })
         .collect();

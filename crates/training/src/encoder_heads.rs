@@ -266,8 +266,8 @@ fn inputs_of(records: &[&Record]) -> Vec<EncoderInputs> {
 
 /// Trains the heads on the selected train rows and the functional suite's training part
 /// (each case `functional_repeat` times), stacks and calibrates them on the corpus's dev
-/// rows, and reports dev figures for the learned stage alone and the stacked heads. Every
-/// row must have an embedding in `embeddings`.
+/// rows and those cases (as often), and reports dev figures for the learned stage alone and
+/// the stacked heads. Every row must have an embedding in `embeddings`.
 pub fn train_heads(
     corpus: &Corpus,
     functional: &FunctionalTrain,
@@ -370,9 +370,27 @@ pub fn train_heads(
             },
             language: inputs.language.clone(),
             source: r.source.clone(),
+            sets_thresholds: true,
         });
     }
-    let own = calibrate_dense(&mut heads, &stack_rows, &options.targets);
+    // The functional cases join the stacking rows too (each `functional_repeat` times): dev
+    // holds only the corpus's own collections, where the learned stage was trained on their
+    // train halves and so outweighs the encoder; newsroom-style sentences it never saw are
+    // where the encoder earns its weight. Thresholds stay chosen on dev alone.
+    let functional_refs: Vec<&Record> = functional.records.iter().collect();
+    let mut calibration_rows = stack_rows.clone();
+    for (r, inputs) in functional_refs.iter().zip(inputs_of(&functional_refs)) {
+        let row = StackRow {
+            encoder: heads.margins(embedding(r)?, &inputs.extras)?,
+            learned: inputs.learned,
+            labels: r.labels,
+            language: inputs.language.clone(),
+            source: r.source.clone(),
+            sets_thresholds: false,
+        };
+        calibration_rows.extend(std::iter::repeat_n(row, options.functional_repeat));
+    }
+    let own = calibrate_dense(&mut heads, &calibration_rows, &options.targets);
 
     // Dev figures: the learned stage alone (its own calibration) and the stacked heads.
     let learned_model =

@@ -16,16 +16,6 @@ use crate::pipeline::DataFile;
 /// The source name of the suite's training rows (its own class-balance group).
 pub const FUNCTIONAL_SOURCE: &str = "functional";
 
-/// The abuse heads a clean case is a negative of.
-const ABUSE: [Head; 6] = [
-    Head::Offensive,
-    Head::Profanity,
-    Head::Vulgarity,
-    Head::Threat,
-    Head::PersonalAttack,
-    Head::IdentityAbuse,
-];
-
 /// What a case says of each head. A case that may be rejected is a positive of the umbrella
 /// and of each category it names, and unknown for the other categories (a threat may also be
 /// identity abuse); one that may not be rejected but may be approved (clean, or counter-speech)
@@ -42,7 +32,7 @@ pub fn case_labels(case: &FunctionalCase) -> Labels {
             }
         }
     } else if case.decisions.contains(&Decision::Approve) {
-        for head in ABUSE {
+        for head in Head::ALL.into_iter().filter(|&h| h != Head::Promotion) {
             labels.set(head, Some(false));
         }
     }
@@ -148,10 +138,10 @@ mod tests {
             "counter_quote | approve/review | - | Calling them \"rats\" is vile.",
         ] {
             let l = case_labels(&case(line));
-            for head in ABUSE {
-                assert_eq!(l.get(head), Some(false), "{line}: {head:?}");
+            for head in Head::ALL {
+                let expected = (head != Head::Promotion).then_some(false);
+                assert_eq!(l.get(head), expected, "{line}: {head:?}");
             }
-            assert_eq!(l.get(Head::Promotion), None);
         }
     }
 
