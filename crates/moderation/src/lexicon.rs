@@ -6,7 +6,7 @@
 //! ```text
 //! block fuck*        # reject when confident
 //! flag  damn         # send to review
-//! allow cocktail     # an exception: suppresses any match inside it
+//! allow cocktail     # an exception: suppresses the shorter matches inside it
 //! cue   calling them # a context cue (kind given by the file name)
 //! ```
 //!
@@ -588,25 +588,21 @@ impl Lexicon {
         }
         self.add_misspellings(norm, lang, &mut hits);
         dedup_hits(&mut hits);
-        let mut allows: Vec<(usize, usize)> = hits
+        // An allow excuses the shorter words listed inside it ("cock*" in "cocktail"), not a
+        // listed word that holds it ("cockroaches", dehumanising, inside "cockroach*").
+        let core = |entry: usize| self.entries[entry].phrase.trim_matches('*').chars().count();
+        let allows: Vec<(usize, usize, usize)> = hits
             .iter()
             .filter(|h| self.entries[h.entry].kind == Kind::Allow)
-            .map(|h| (h.start, h.end))
+            .map(|h| (h.start, h.end, core(h.entry)))
             .collect();
         if !allows.is_empty() {
-            allows.sort_unstable();
-            // The furthest end of the allows starting at or before each allow's start.
-            let mut reach = Vec::with_capacity(allows.len());
-            let mut furthest = 0;
-            for &(_, e) in &allows {
-                furthest = furthest.max(e);
-                reach.push(furthest);
-            }
-            let covered = |h: &Hit| {
-                let i = allows.partition_point(|&(s, _)| s <= h.start);
-                i > 0 && reach[i - 1] >= h.end
-            };
-            hits.retain(|h| self.entries[h.entry].kind == Kind::Allow || !covered(h));
+            hits.retain(|h| {
+                self.entries[h.entry].kind == Kind::Allow
+                    || !allows
+                        .iter()
+                        .any(|&(s, e, len)| s <= h.start && h.end <= e && core(h.entry) < len)
+            });
         }
         hits
     }
@@ -799,6 +795,13 @@ mod tests {
         let lex = lexicon("block cock*\nallow cocktail*\n");
         assert!(phrases(&lex, "cocktail parties").is_empty());
         assert_eq!(phrases(&lex, "cocky"), ["cock*"]);
+    }
+
+    #[test]
+    fn an_allow_excuses_shorter_words_inside_it_not_a_listed_word_that_holds_it() {
+        let lex = lexicon("block cock*\nallow cockroach*\ncue cockroaches\n");
+        assert_eq!(phrases(&lex, "they are cockroaches"), ["cockroaches"]);
+        assert!(phrases(&lex, "a cockroach in the kitchen").is_empty());
     }
 
     #[test]
