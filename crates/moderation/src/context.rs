@@ -20,6 +20,14 @@ impl Context {
         }
     }
 
+    /// Whether sentence `index` ends with a question mark (`?`, `؟`).
+    pub fn question(&self, text: &str, index: usize) -> bool {
+        self.breaks
+            .get(index)
+            .and_then(|&b| text.get(b..))
+            .is_some_and(|rest| rest.starts_with(['?', '؟']))
+    }
+
     /// The index of the sentence byte `pos` of the original is in.
     pub fn sentence(&self, pos: usize) -> usize {
         self.breaks.partition_point(|&b| b < pos)
@@ -140,6 +148,14 @@ mod tests {
         let t = "calling them 'vermin' is wrong, and \"pests\" too; Shoigu's visit";
         let spans: Vec<&str> = quoted_spans(t).into_iter().map(|(s, e)| &t[s..e]).collect();
         assert_eq!(spans, ["'vermin'", "\"pests\""]);
+    }
+
+    #[test]
+    fn questions_are_the_sentences_that_end_with_a_question_mark() {
+        let t = "Isn't it obvious? They left. Hatta değil mi؟ and more";
+        let c = Context::of(t);
+        let asked: Vec<bool> = (0..4).map(|k| c.question(t, k)).collect();
+        assert_eq!(asked, [true, false, true, false]);
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //!   condition followed by a consequence.
 //!
 //! A negation that scopes the construction undoes it ("I don't hate Kurds", "Refugees are not
-//! criminals", "No one should be shot"); quotes, reported speech and counter-speech are weighed
+//! criminals", "No one should be shot", and earlier in the clause for a group and its attribute,
+//! "I don't think Albanians are thieves", but not in a question: "Isn't it obvious that …?");
+//! quotes, reported speech and counter-speech are weighed
 //! like lexicon matches (`lexical::protect`).
 
 use crate::Category;
@@ -66,6 +68,8 @@ struct Cues {
     negation_follows: bool,
     /// Byte offsets of the commas in the original (clause breaks inside a sentence).
     commas: Vec<usize>,
+    /// The sentences that end with a question mark.
+    questions: Vec<usize>,
     insults: Vec<Placed>,
     /// Possible threats (the threat list's `flag` entries: "I know which car you drive").
     possible_threats: Vec<Placed>,
@@ -86,6 +90,20 @@ impl Cues {
         self.of(Cue::Negation)
             .iter()
             .any(|n| from <= n.first && n.first <= to && !inside.iter().any(|p| p.contains(n)))
+    }
+
+    /// A negation earlier in the clause that holds `p` ("It is untrue that [group] are lazy",
+    /// "I don't think [group] are thieves"): in `p`'s sentence, before it, with no comma
+    /// between (another clause), other than one inside `inside`. Not in a question: "Isn't it
+    /// funny how [group] …?" asserts what it asks.
+    fn negated_before(&self, p: &Placed, inside: &[&Placed]) -> bool {
+        !self.questions.contains(&p.sentence)
+            && self.of(Cue::Negation).iter().any(|n| {
+                n.sentence == p.sentence
+                    && n.last < p.first
+                    && !inside.iter().any(|q| q.contains(n))
+                    && !self.commas.iter().any(|&c| n.span.1 <= c && c < p.span.0)
+            })
     }
 
     /// In a verb-final language, a negation right after `p` ("suçlu değil") denies it; not one
@@ -216,6 +234,9 @@ fn gather(x: &Lexical<'_>) -> Cues {
             .map(|(i, _)| i)
             .take(MAX_PER_CUE * 4)
             .collect(),
+        questions: (0..=x.context.breaks.len())
+            .filter(|&k| x.context.question(x.text, k))
+            .collect(),
         insults,
         possible_threats,
         handles: handles(x, &words, &origins),
@@ -281,8 +302,10 @@ fn identity(c: &Cues, found: &mut Vec<Finding>) {
                 continue;
             };
             let (lo, hi) = (g.first.min(p.first), g.last.max(p.first));
+            let earlier = if g.first < p.first { g } else { p };
             let negated = c.negated(lo, hi, &[p, g])
                 || c.negated(p.first.saturating_sub(3), p.first, &[p, g])
+                || c.negated_before(earlier, &[p, g])
                 || c.denied_after(p, &[p, g]);
             abused_sentences.push(p.sentence);
             found.push(Finding {
