@@ -277,14 +277,15 @@ pub fn train_heads(
     progress: &mut dyn FnMut(HeadsStage),
 ) -> Result<HeadsOutcome, TrainingError> {
     let rows = encoder_train_rows(corpus, &options.rows_every);
-    let train: Vec<&Record> = rows
+    let corpus_train: Vec<&Record> = rows.iter().map(|&i| &corpus.train[i]).collect();
+    let functional_rows: Vec<&Record> = functional.records.iter().collect();
+    let train: Vec<&Record> = corpus_train
         .iter()
-        .map(|&i| &corpus.train[i])
+        .copied()
         .chain(
-            functional
-                .records
+            functional_rows
                 .iter()
-                .flat_map(|r| std::iter::repeat_n(r, options.functional_repeat)),
+                .flat_map(|&r| std::iter::repeat_n(r, options.functional_repeat)),
         )
         .collect();
     let dev: Vec<&Record> = corpus.dev.iter().collect();
@@ -306,11 +307,19 @@ pub fn train_heads(
             });
         }
     };
-    let total = train.len() + dev.len();
+    // Each functional case is read once, however often it trains and stacks.
+    let total = corpus_train.len() + functional_rows.len() + dev.len();
     progress(HeadsStage::Inputs { done: 0, total });
-    let train_inputs = inputs_of(&train);
+    let mut train_inputs = inputs_of(&corpus_train);
+    let functional_inputs = inputs_of(&functional_rows);
+    for inputs in &functional_inputs {
+        train_inputs.extend(std::iter::repeat_n(
+            inputs.clone(),
+            options.functional_repeat,
+        ));
+    }
     progress(HeadsStage::Inputs {
-        done: train.len(),
+        done: total - dev.len(),
         total,
     });
     let dev_inputs = inputs_of(&dev);
@@ -377,9 +386,8 @@ pub fn train_heads(
     // holds only the corpus's own collections, where the learned stage was trained on their
     // train halves and so outweighs the encoder; newsroom-style sentences it never saw are
     // where the encoder earns its weight. Thresholds stay chosen on dev alone.
-    let functional_refs: Vec<&Record> = functional.records.iter().collect();
     let mut calibration_rows = stack_rows.clone();
-    for (r, inputs) in functional_refs.iter().zip(inputs_of(&functional_refs)) {
+    for (r, inputs) in functional_rows.iter().zip(&functional_inputs) {
         let row = StackRow {
             encoder: heads.margins(embedding(r)?, &inputs.extras)?,
             learned: inputs.learned,
