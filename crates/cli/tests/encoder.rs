@@ -115,7 +115,7 @@ fn embed_writes_one_unit_embedding_per_record_with_its_id() {
 
 /// An insinuation about a group with no word any list holds: with auto-approval on the fast
 /// stages approve it; the encoder stage's heads doubt it (between `approve_below` and
-/// `review_at`, 0.41 with the shipped heads), so a human decides.
+/// `review_at`, 0.40 with the shipped heads), so a human decides.
 const UNLISTED_INSINUATION: &str = "Typical of them to complain about everything.";
 
 fn approving_policy(dir: &std::path::Path) -> PathBuf {
