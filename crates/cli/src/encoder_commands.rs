@@ -258,8 +258,8 @@ fn try_load(args: &EncoderArgs) -> Result<Stage, String> {
         }
     };
     let options = tribune_encoder::EncoderOptions {
-        precision: tribune_encoder::Precision::Q4Embeddings,
         max_tokens: heads.max_tokens(),
+        ..tribune_encoder::EncoderOptions::default()
     };
     let encoder = tribune_encoder::Encoder::load(&args.dir, options)
         .map_err(|e| format!("the model in {dir} does not load: {e}"))?;
@@ -345,8 +345,8 @@ mod with_encoder {
         texts: &[(&str, &str)],
     ) -> anyhow::Result<Vec<(String, Vec<f32>)>> {
         let options = EncoderOptions {
-            precision: Precision::Q4Embeddings,
             max_tokens,
+            ..EncoderOptions::default()
         };
         let encoder = Encoder::load(&args.dir, options)
             .with_context(|| format!("cannot load the encoder from {}", args.dir.display()))?;
@@ -378,8 +378,9 @@ mod with_encoder {
         /// Where to write the embeddings; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// How the weights are held: f32 (the reference), q4-embeddings (default) or q4.
-        #[arg(long, value_enum, default_value_t = PrecisionArg::Q4Embeddings)]
+        /// How the weights are held: int8 (the default, as the stage reads), f32 (the
+        /// reference), q4-embeddings or q4.
+        #[arg(long, value_enum, default_value_t = PrecisionArg::Int8)]
         precision: PrecisionArg,
         /// Longest token sequence read (a longer text is cut), at most 512.
         #[arg(long, default_value_t = 512)]
@@ -390,6 +391,7 @@ mod with_encoder {
 
     #[derive(Debug, Clone, Copy, clap::ValueEnum)]
     enum PrecisionArg {
+        Int8,
         F32,
         Q4Embeddings,
         Q4,
@@ -421,6 +423,7 @@ mod with_encoder {
             PrecisionArg::F32 => Precision::F32,
             PrecisionArg::Q4Embeddings => Precision::Q4Embeddings,
             PrecisionArg::Q4 => Precision::Q4,
+            PrecisionArg::Int8 => Precision::Int8,
         };
         let options = EncoderOptions {
             precision,
@@ -442,7 +445,11 @@ mod with_encoder {
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         };
         let mut times = Vec::with_capacity(records.len());
+        let progress = crate::train_command::progress_bar();
+        progress.set_length(records.len() as u64);
+        progress.set_message(format!("embedding {}", args.file.display()));
         for (n, record) in records.iter().enumerate() {
+            progress.inc(1);
             let start = Instant::now();
             let ids = encoder
                 .tokenize(&record.text)
@@ -460,6 +467,7 @@ mod with_encoder {
             writeln!(out)?;
         }
         out.flush()?;
+        progress.finish_and_clear();
         times.sort();
         let at = |p: usize| {
             times

@@ -142,7 +142,8 @@ fn command_line() -> String {
         .join(" ")
 }
 
-fn progress_bar() -> ProgressBar {
+/// A bar on a terminal's stderr; hidden when stderr is piped.
+pub(crate) fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -36,7 +36,7 @@ enum Case {
     Encoder(Precision, Vocabulary, usize),
 }
 
-const CASES: [(&str, Case); 6] = [
+const CASES: [(&str, Case); 7] = [
     ("tokenizer-full", Case::Tokenizer(Vocabulary::Full)),
     ("tokenizer-pruned", Case::Tokenizer(Vocabulary::Pruned)),
     (
@@ -46,6 +46,10 @@ const CASES: [(&str, Case); 6] = [
     (
         "q4emb-pruned",
         Case::Encoder(Precision::Q4Embeddings, Vocabulary::Pruned, 60),
+    ),
+    (
+        "int8-pruned",
+        Case::Encoder(Precision::Int8, Vocabulary::Pruned, 60),
     ),
     (
         "q4-pruned",
@@ -78,7 +82,16 @@ fn main() {
     }
     if let Ok(name) = std::env::var(CASE_VARIABLE) {
         match CASES.iter().find(|(n, _)| *n == name) {
-            Some(&(name, case)) => run_case(&dir, name, case),
+            // Inside a pool of one thread, as the server's readings run inside its pool: candle's
+            // parallel loops then run on the calling thread instead of waking another one per
+            // operation.
+            Some(&(name, case)) => match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                Ok(pool) => pool.install(|| run_case(&dir, name, case)),
+                Err(error) => {
+                    eprintln!("cannot start a thread pool: {error}");
+                    std::process::exit(1);
+                }
+            },
             None => {
                 eprintln!("unknown case {name}");
                 std::process::exit(1);
