@@ -235,71 +235,51 @@ async fn run_batch(
                 .collect()
         }
     };
-    // Every job of the batch ends at once, so the node's writer commits them together (one
-    // log sync for the batch, not one per job, where they would queue with the submissions).
-    let ends = jobs
-        .iter()
-        .zip(outcomes)
-        .map(|(job, outcome)| end_job(app, reading.as_ref(), config, attempts, job, outcome));
-    for (job, ended) in jobs.iter().zip(futures_util::future::join_all(ends).await) {
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        let ended = match outcome {
+            Outcome::Read(verdict, took) => {
+                crate::metrics::encoder_reading(took);
+                match final_decision(&verdict, reading.as_ref()) {
+                    Ok(decision) => app.store.finish_encoder_job(&job.lease, &decision).await,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot store the encoder's verdict");
+                        continue;
+                    }
+                }
+            }
+            Outcome::Skip if job.decided_by_moderator => {
+                app.store
+                    .finish_encoder_job(&job.lease, &failed_decision(job, reading.as_ref(), ""))
+                    .await
+            }
+            Outcome::Skip => {
+                let why = job.last_error.as_deref().unwrap_or("it never finished");
+                app.store
+                    .finish_encoder_job(&job.lease, &failed_decision(job, reading.as_ref(), why))
+                    .await
+            }
+            Outcome::Failed(error) if job.lease.attempt >= attempts => {
+                tracing::warn!(comment = job.lease.comment_id, %error, "the encoder failed; the comment stays for a person");
+                app.store
+                    .finish_encoder_job(&job.lease, &failed_decision(job, reading.as_ref(), &error))
+                    .await
+            }
+            Outcome::Failed(error) => {
+                tracing::info!(comment = job.lease.comment_id, attempt = job.lease.attempt, %error, "an encoder reading failed; retrying later");
+                let delay = i64::try_from(config.retry_delay.as_millis()).unwrap_or(i64::MAX);
+                match app.store.retry_encoder_job(&job.lease, &error, delay).await {
+                    Ok(_) => continue,
+                    Err(error) => Err(error),
+                }
+            }
+        };
         match ended {
-            None => {}
-            Some(Ok(end)) => crate::metrics::encoder_job_ended(&end, job.queued_at),
-            Some(Err(error)) => {
+            Ok(end) => crate::metrics::encoder_job_ended(&end, job.queued_at),
+            Err(error) => {
                 tracing::warn!(comment = job.lease.comment_id, %error, "cannot end an encoder job; its lease will expire")
             }
         }
     }
-}
-
-/// Ends one job as its reading came out: its final decision, or a retry later (`None`: the
-/// job goes on, or its verdict could not be stored and its lease will expire).
-async fn end_job(
-    app: &App,
-    reading: &dyn SecondReading,
-    config: &EncoderJobsConfig,
-    attempts: i64,
-    job: &EncoderJob,
-    outcome: Outcome,
-) -> Option<Result<JobEnd, tribune_store::StoreError>> {
-    let ended = match outcome {
-        Outcome::Read(verdict, took) => {
-            crate::metrics::encoder_reading(took);
-            match final_decision(&verdict, reading) {
-                Ok(decision) => app.store.finish_encoder_job(&job.lease, &decision).await,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot store the encoder's verdict");
-                    return None;
-                }
-            }
-        }
-        Outcome::Skip if job.decided_by_moderator => {
-            app.store
-                .finish_encoder_job(&job.lease, &failed_decision(job, reading, ""))
-                .await
-        }
-        Outcome::Skip => {
-            let why = job.last_error.as_deref().unwrap_or("it never finished");
-            app.store
-                .finish_encoder_job(&job.lease, &failed_decision(job, reading, why))
-                .await
-        }
-        Outcome::Failed(error) if job.lease.attempt >= attempts => {
-            tracing::warn!(comment = job.lease.comment_id, %error, "the encoder failed; the comment stays for a person");
-            app.store
-                .finish_encoder_job(&job.lease, &failed_decision(job, reading, &error))
-                .await
-        }
-        Outcome::Failed(error) => {
-            tracing::info!(comment = job.lease.comment_id, attempt = job.lease.attempt, %error, "an encoder reading failed; retrying later");
-            let delay = i64::try_from(config.retry_delay.as_millis()).unwrap_or(i64::MAX);
-            match app.store.retry_encoder_job(&job.lease, &error, delay).await {
-                Ok(_) => return None,
-                Err(error) => Err(error),
-            }
-        }
-    };
-    Some(ended)
 }
 
 /// Reads the jobs that need it in one batch; the rest are skipped (a moderator decided, or
