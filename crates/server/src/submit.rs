@@ -96,8 +96,16 @@ impl App {
             checking: false,
         };
         if let Some(replayed) = self.store.replay_submission(&new).await.map_err(stored)? {
+            let id = replayed.comment.id;
             let mut answer = submitted(replayed, token);
-            answer.checking = self.checking(&answer.comment).await?;
+            // As `author_view`: the job first, then the comment again, so that a reading
+            // ending in between is seen in the comment's status.
+            let waiting = self.store.encoder_job_waiting(id).await?;
+            // Comments are never deleted; a missing one is the store's fault, said plainly.
+            answer.comment = self.store.comment(id).await?.ok_or_else(|| {
+                ServerError::not_found("no_such_comment", format!("comment {id} is gone"))
+            })?;
+            answer.checking = waiting && answer.comment.status == tribune_store::Status::Pending;
             return Ok(answer);
         }
         let limit = RateLimit::new(
@@ -185,12 +193,6 @@ impl App {
         let verdict =
             tokio::task::spawn_blocking(move || read(&body, &title, &text, &policy)).await?;
         Ok(verdict)
-    }
-
-    /// Whether the comment waits for the encoder stage: pending with its job not ended.
-    pub async fn checking(&self, comment: &CommentRecord) -> Result<bool, ServerError> {
-        Ok(comment.status == tribune_store::Status::Pending
-            && self.store.encoder_job_waiting(comment.id).await?)
     }
 
     /// Replies are threaded one level: a reply to a reply joins its parent's thread.

@@ -278,6 +278,63 @@ async fn comments_waiting_together_are_read_as_one_batch() {
     assert!(sizes.len() <= 2, "{sizes:?}");
 }
 
+/// A replayed submission (the same `Idempotency-Key` and content) answers as the status does:
+/// being checked until its reading ends, then the final decision; never pending and no longer
+/// being checked. Replays race the readings' ends here, many times over (before the job was
+/// read first, five runs of five failed).
+#[tokio::test]
+async fn a_replayed_submission_is_never_pending_without_being_checked() {
+    const COMMENTS: usize = 24;
+    let reading = Arc::new(TestReading::default());
+    let server = server_with(&reading).await;
+    for round in 0..4 {
+        replays_race_the_readings(&server, &reading, round * COMMENTS, COMMENTS).await;
+    }
+}
+
+async fn replays_race_the_readings(
+    server: &TestServer,
+    reading: &TestReading,
+    first: usize,
+    count: usize,
+) {
+    let send = |i: usize| {
+        server
+            .client
+            .post(format!(
+                "{}/api/v1/articles/cycle-lanes/comments",
+                server.base
+            ))
+            .header("Idempotency-Key", format!("replay-race-{i}"))
+            .json(&serde_json::json!({
+                "author_name": "Reader",
+                "body": format!("Question {i}: will the lanes reach the station?"),
+            }))
+            .send()
+    };
+    let held = reading.gate.lock().await;
+    for i in first..first + count {
+        let response = send(i).await.expect("POST");
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let body: Value = response.json().await.expect("JSON");
+        assert_eq!(body["checking"], true, "{body}");
+    }
+    drop(held);
+    // Each comment replayed in a loop of its own, all at once, until its final decision.
+    let replays = (first..first + count).map(|i| async move {
+        for _ in 0..2000 {
+            let body: Value = send(i).await.expect("POST").json().await.expect("JSON");
+            match (body["status"].as_str(), body["checking"].as_bool()) {
+                (Some("pending"), Some(true)) => {}
+                (Some("approved"), Some(false)) => return,
+                _ => panic!("replay of comment {i}: {body}"),
+            }
+        }
+        panic!("comment {i} never got its final decision");
+    });
+    futures_util::future::join_all(replays).await;
+}
+
 #[tokio::test]
 async fn a_fast_rejection_is_final_and_never_queued() {
     let reading = Arc::new(TestReading::default());
