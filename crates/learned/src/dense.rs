@@ -609,6 +609,16 @@ fn read_stack(r: &mut Reader<'_>) -> Result<(Stack, Thresholds), LearnedError> {
     Ok((stack, thresholds))
 }
 
+/// Whether `labels` hold a positive and a negative: what a fit or a threshold needs.
+fn both_classes(labels: impl IntoIterator<Item = bool>) -> bool {
+    let (mut positive, mut negative) = (false, false);
+    for label in labels {
+        positive |= label;
+        negative |= !label;
+    }
+    positive && negative
+}
+
 /// Fits every head's model-wide stack on all `rows` with a known label, and its own per
 /// language where the rows hold at least [`MIN_LANGUAGE_CLASS`] texts of each class.
 /// Thresholds are chosen as [`language_thresholds`] chooses them on the rows that set
@@ -632,8 +642,7 @@ pub fn calibrate_dense(
                 (a, b, y)
             })
             .collect();
-        let pos = m.iter().filter(|r| r.2).count();
-        if pos == 0 || pos == m.len() {
+        if !both_classes(m.iter().map(|r| r.2)) {
             return None;
         }
         let stack = fit_stack(&m);
@@ -645,11 +654,10 @@ pub fn calibrate_dense(
                 ((stack.apply(a, b), y), r.source.as_str())
             })
             .unzip();
-        let pos = scored.iter().filter(|s| s.1).count();
-        let thresholds = if pos == 0 || pos == scored.len() {
-            Thresholds::default()
-        } else {
+        let thresholds = if both_classes(scored.iter().map(|s| s.1)) {
             language_thresholds(&scored, &groups, targets)
+        } else {
+            Thresholds::default()
         };
         Some((stack, thresholds))
     };

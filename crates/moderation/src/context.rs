@@ -10,22 +10,30 @@ pub(crate) struct Context {
     pub quotes: Vec<(usize, usize)>,
     /// Byte offsets where sentences end.
     pub breaks: Vec<usize>,
+    /// Per break, whether it is a question mark (`?`, `؟`).
+    questions: Vec<bool>,
 }
 
 impl Context {
     pub fn of(text: &str) -> Context {
+        let breaks = sentence_breaks(text);
+        let questions = breaks
+            .iter()
+            .map(|&b| {
+                text.get(b..)
+                    .is_some_and(|rest| rest.starts_with(['?', '؟']))
+            })
+            .collect();
         Context {
             quotes: quoted_spans(text),
-            breaks: sentence_breaks(text),
+            breaks,
+            questions,
         }
     }
 
-    /// Whether sentence `index` ends with a question mark (`?`, `؟`).
-    pub fn question(&self, text: &str, index: usize) -> bool {
-        self.breaks
-            .get(index)
-            .and_then(|&b| text.get(b..))
-            .is_some_and(|rest| rest.starts_with(['?', '؟']))
+    /// Whether sentence `index` ends with a question mark.
+    pub fn question(&self, index: usize) -> bool {
+        self.questions.get(index).copied().unwrap_or(false)
     }
 
     /// The index of the sentence byte `pos` of the original is in.
@@ -154,7 +162,7 @@ mod tests {
     fn questions_are_the_sentences_that_end_with_a_question_mark() {
         let t = "Isn't it obvious? They left. Hatta değil mi؟ and more";
         let c = Context::of(t);
-        let asked: Vec<bool> = (0..4).map(|k| c.question(t, k)).collect();
+        let asked: Vec<bool> = (0..4).map(|k| c.question(k)).collect();
         assert_eq!(asked, [true, false, true, false]);
     }
 

@@ -235,7 +235,7 @@ fn gather(x: &Lexical<'_>) -> Cues {
             .take(MAX_PER_CUE * 4)
             .collect(),
         questions: (0..=x.context.breaks.len())
-            .filter(|&k| x.context.question(x.text, k))
+            .filter(|&k| x.context.question(k))
             .collect(),
         insults,
         possible_threats,
