@@ -3,25 +3,12 @@
 //! without it the tests that need it say why they skip, and fail under `CI=true`.
 #![cfg(feature = "encoder")]
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn model_dir() -> Option<PathBuf> {
-    match std::env::var_os("TRIBUNE_ENCODER_MODEL").map(PathBuf::from) {
-        Some(dir) if dir.join("e5-small-q4.bin").is_file() => Some(dir),
-        named => {
-            let reason = format!(
-                "TRIBUNE_ENCODER_MODEL ({named:?}) names no model folder: run scripts/fetch-encoder.sh DIR"
-            );
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true: {reason}"
-            );
-            eprintln!("skipped: {reason}");
-            None
-        }
-    }
-}
+use common::model_dir;
 
 fn tribune(args: &[&str], model: &std::path::Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tribune"))

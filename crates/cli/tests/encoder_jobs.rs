@@ -5,88 +5,31 @@
 //! once. Without the model the tests say why they skip, and fail under `CI=true`.
 #![cfg(feature = "encoder")]
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::ffi::OsStr;
+use std::path::Path;
 use std::time::{Duration, Instant};
+
+use common::{Node, model_dir};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use tribune_store::testing::{POSTGRES_ENV, fresh_database};
 use tribune_store::{Actor, Store};
 
-fn model_dir() -> Option<PathBuf> {
-    match std::env::var_os("TRIBUNE_ENCODER_MODEL").map(PathBuf::from) {
-        Some(dir) if dir.join("e5-small-q4.bin").is_file() => Some(dir),
-        named => {
-            let reason = format!(
-                "TRIBUNE_ENCODER_MODEL ({named:?}) names no model folder: run scripts/fetch-encoder.sh DIR"
-            );
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true: {reason}"
-            );
-            eprintln!("skipped: {reason}");
-            None
-        }
-    }
-}
-
-/// A running node; killed when dropped.
-struct Node {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
+/// A node with the stage, its killed leases free again after 3 s so a restarted node takes
+/// them over.
 async fn start_node(database: &str, model: &Path, client: &Client) -> Node {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_tribune"))
-        .args(["serve", "--database", database])
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .args(["--comments-per-minute", "1000000"])
-        .arg("--encoder-model")
-        .arg(model)
-        // A killed node's leases come free quickly, so the restarted one takes them over.
-        .args(["--encoder-lease-secs", "3"])
-        .env("TRIBUNE_ADMIN_PASSWORD", "admin-password-for-tests")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tribune serve");
-    let node = Node {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let started = Instant::now();
-    loop {
-        let response = client
-            .get(format!("{}/api/v1/articles", node.base))
-            .send()
-            .await;
-        if response.is_ok_and(|r| r.status() == StatusCode::OK) {
-            return node;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the node on port {port} did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let args: [&OsStr; 6] = [
+        "--comments-per-minute".as_ref(),
+        "1000000".as_ref(),
+        "--encoder-model".as_ref(),
+        model.as_os_str(),
+        "--encoder-lease-secs".as_ref(),
+        "3".as_ref(),
+    ];
+    Node::start(database, args, client).await
 }
 
 const TEXTS: [&str; 6] = [
@@ -162,10 +105,9 @@ async fn after_a_kill_9_while_jobs_wait_every_comment_gets_its_final_decision_on
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client");
-    let mut node = start_node(&database.url, &model, &client).await;
+    let node = start_node(&database.url, &model, &client).await;
     let ids = post(&client, &[&node], 24, "before the kill").await;
-    node.child.kill().expect("SIGKILL");
-    node.child.wait().expect("reaped");
+    node.kill_9();
     let store = Store::connect(&database.url).await.expect("store");
     let waiting = store.encoder_job_stats().await.expect("stats").waiting;
     assert!(waiting > 0, "the node read every job before it was killed");

@@ -2,71 +2,26 @@
 //! load balancer. Needs `TRIBUNE_TEST_POSTGRES` (scripts/test.sh starts a throwaway cluster);
 //! skips with a printed reason without it.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
 
+use std::process::{Command, Stdio};
+
+use common::{ADMIN_PASSWORD, Node};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use tribune_store::testing::{POSTGRES_ENV, fresh_database};
 
-const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 const CLEAN: &str = "Protected lanes along the river would help the school run a lot.";
 
-/// A running node; killed when dropped.
-struct Node {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
+/// A node with the engine's first decision final: what the nodes share is under test here;
+/// the encoder stage's jobs across nodes have their own test (encoder_jobs.rs).
 async fn start_node(database: &str, client: &Client) -> Node {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_tribune"))
-        .args([
-            "serve",
-            "--database",
-            database,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .args(["--comments-per-minute", "4"])
-        // What the nodes share is under test here, with the engine's first decision final;
-        // the encoder stage's jobs across nodes have their own test (encoder_jobs.rs).
-        .arg("--no-encoder")
-        .env("TRIBUNE_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tribune serve");
-    let node = Node {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..200 {
-        let response = client
-            .get(format!("{}/api/v1/articles", node.base))
-            .send()
-            .await;
-        if response.is_ok_and(|r| r.status() == StatusCode::OK) {
-            return node;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("node on port {port} did not start");
+    Node::start(
+        database,
+        ["--comments-per-minute", "4", "--no-encoder"],
+        client,
+    )
+    .await
 }
 
 async fn call(
