@@ -159,6 +159,43 @@ async fn console_session(server: &TestServer) -> (String, String) {
     (session, csrf_field(&page))
 }
 
+/// Every console route, page or form, sends a visitor without a session to log in.
+#[tokio::test]
+async fn every_console_route_sends_a_visitor_without_a_session_to_log_in() {
+    let server = TestServer::start().await;
+    let ids = post_comments(&server, &clean_comments(1)).await;
+    let id = ids[0];
+    let pages = [
+        "/moderation".to_owned(),
+        "/moderation/events".to_owned(),
+        format!("/moderation/comments/{id}"),
+    ];
+    let forms = [
+        "/moderation/decisions".to_owned(),
+        "/moderation/release".to_owned(),
+        format!("/moderation/comments/{id}/decision"),
+        format!("/moderation/comments/{id}/undo"),
+    ];
+    let fields = [("csrf", "any"), ("decision", "approve"), ("ids", "1")];
+    for (path, response) in pages
+        .iter()
+        .map(|p| (p, server.client.get(server.url(p)).send()))
+        .chain(
+            forms
+                .iter()
+                .map(|p| (p, server.client.post(server.url(p)).form(&fields).send())),
+        )
+    {
+        let response = response.await.expect("request");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(
+            response.headers()[reqwest::header::LOCATION],
+            "/login",
+            "{path}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_consoles_forms_need_the_csrf_token_and_the_bulk_form_answers_in_words() {
     let server = TestServer::start().await;

@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::moderator;
+use super::ModeratorVisitor;
 use crate::App;
-use crate::pages::{PageError, Visitor};
+use crate::pages::PageError;
 
 /// How often a stream looks for new decisions.
 const POLL: Duration = Duration::from_millis(500);
@@ -40,13 +40,9 @@ struct Decided {
 pub(super) async fn events(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    _moderator: ModeratorVisitor,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, PageError> {
-    let visitor = Visitor::of(&app, &headers).await?;
-    let Some(session) = &visitor.session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    moderator(session)?;
     let resumed = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

@@ -5,34 +5,29 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use tribune_store::Session;
 
-use super::{moderator, parse_comment_id, words};
-use crate::pages::{PageError, PageResult, Visitor};
+use super::{ModeratorVisitor, parse_comment_id, words};
+use crate::pages::{PageError, PageResult};
 use crate::{App, ServerError};
 
-/// The session behind a cookie-authenticated form, once its CSRF field matches.
-async fn form_session(
-    app: &App,
-    headers: &HeaderMap,
-    csrf: &str,
-) -> Result<Result<Session, axum::response::Response>, PageError> {
-    let visitor = Visitor::of(app, headers).await?;
-    let Some(session) = visitor.session.clone() else {
-        return Ok(Err(Redirect::to("/login").into_response()));
-    };
+/// The session behind a cookie-authenticated form, once its CSRF field matches; or the
+/// answer to give instead (a redirect to log in, an error page).
+async fn form_session(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Session, Response> {
+    let ModeratorVisitor { visitor, session } = ModeratorVisitor::of(app, headers).await?;
     if !visitor.csrf_matches(csrf) {
         return Err(PageError::Message {
             status: StatusCode::FORBIDDEN,
             id: "console-form-expired",
-        });
+        }
+        .into_response());
     }
-    moderator(&session)?;
-    Ok(Ok(session))
+    Ok(session)
 }
 
 fn malformed() -> PageError {
@@ -40,23 +35,32 @@ fn malformed() -> PageError {
 }
 
 /// A form that carries the session's CSRF token.
-trait WithCsrf {
+pub(super) trait WithCsrf {
     fn csrf(&self) -> &str;
 }
 
-/// The form and the moderator's session behind it, or the answer to give instead (a
-/// redirect to log in; an error for an unreadable form or a bad token).
-async fn checked<T: WithCsrf>(
-    app: &App,
-    headers: &HeaderMap,
-    form: Result<Form<T>, FormRejection>,
-) -> Result<Result<(T, Session), axum::response::Response>, PageError> {
-    let Ok(Form(form)) = form else {
-        return Err(malformed());
-    };
-    Ok(form_session(app, headers, form.csrf())
-        .await?
-        .map(|session| (form, session)))
+/// A console form and the moderator's session behind it: extracting it checks the session,
+/// its CSRF token and its role, answering instead with a redirect to log in, or an error for
+/// an unreadable form or a bad token.
+pub(super) struct ModeratorForm<T> {
+    form: T,
+    session: Session,
+}
+
+impl<T> FromRequest<Arc<App>> for ModeratorForm<T>
+where
+    T: WithCsrf + DeserializeOwned + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &Arc<App>) -> Result<Self, Response> {
+        let headers = request.headers().clone();
+        let Ok(Form(form)) = Form::<T>::from_request(request, app).await else {
+            return Err(malformed().into_response());
+        };
+        let session = form_session(app, &headers, form.csrf()).await?;
+        Ok(Self { form, session })
+    }
 }
 
 #[derive(Deserialize)]
@@ -79,14 +83,9 @@ impl WithCsrf for DecisionForm {
 
 pub(super) async fn decide(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<Form<DecisionForm>, FormRejection>,
+    ModeratorForm { form, session }: ModeratorForm<DecisionForm>,
 ) -> PageResult {
-    let (form, session) = match checked(&app, &headers, form).await? {
-        Ok(checked) => checked,
-        Err(answer) => return Ok(answer),
-    };
     let id = parse_comment_id(&id)?;
     let overturn = form.overturn.is_some();
     let note = form.note.as_deref().filter(|n| !n.trim().is_empty());
@@ -125,9 +124,9 @@ pub(super) async fn decide_many(
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     };
-    let session = match form_session(&app, &headers, field("csrf").unwrap_or_default()).await? {
+    let session = match form_session(&app, &headers, field("csrf").unwrap_or_default()).await {
         Ok(session) => session,
-        Err(redirect) => return Ok(redirect),
+        Err(answer) => return Ok(answer),
     };
     let mut ids = Vec::new();
     for (_, value) in fields.iter().filter(|(key, _)| key == "ids") {
@@ -177,12 +176,8 @@ pub(super) async fn undo(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    form: Result<Form<TokenForm>, FormRejection>,
+    ModeratorForm { session, .. }: ModeratorForm<TokenForm>,
 ) -> PageResult {
-    let (_, session) = match checked(&app, &headers, form).await? {
-        Ok(checked) => checked,
-        Err(answer) => return Ok(answer),
-    };
     let id = parse_comment_id(&id)?;
     app.undo(&session.user, id).await?;
     super::message_page(&app, &headers, |t| words::undone(t, id)).await
@@ -192,13 +187,8 @@ pub(super) async fn undo(
 /// which cannot set headers: hence a form with the token).
 pub(super) async fn release(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    form: Result<Form<TokenForm>, FormRejection>,
+    ModeratorForm { form, session }: ModeratorForm<TokenForm>,
 ) -> PageResult {
-    let (form, session) = match checked(&app, &headers, form).await? {
-        Ok(checked) => checked,
-        Err(answer) => return Ok(answer),
-    };
     let ids = parse_ids(&form.ids)?;
     let ids = (!ids.is_empty()).then_some(ids);
     app.release(&session.user, ids.as_deref()).await?;

@@ -5,16 +5,15 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect};
+use axum::http::StatusCode;
 use serde::Deserialize;
 use tribune_store::Actor;
 
 use super::card::{CardBuilder, CardView};
-use super::{moderator, parse_comment_id, words};
+use super::{ModeratorVisitor, parse_comment_id, words};
 use crate::App;
 use crate::ServerError;
-use crate::pages::{Layout, PageResult, Visitor};
+use crate::pages::{Layout, PageResult};
 
 pub(super) struct DecisionRow {
     pub id: i64,
@@ -47,15 +46,10 @@ pub(super) struct HistoryQuery {
 
 pub(super) async fn history_page(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    ModeratorVisitor { visitor, session }: ModeratorVisitor,
     Path(id): Path<String>,
     Query(query): Query<HistoryQuery>,
 ) -> PageResult {
-    let visitor = Visitor::of(&app, &headers).await?;
-    let Some(session) = &visitor.session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    moderator(session)?;
     let layout = visitor.layout(true);
     let t = layout.t;
     let id = parse_comment_id(&id)?;

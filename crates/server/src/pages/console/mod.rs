@@ -15,8 +15,10 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tribune_i18n::Texts;
 use tribune_store::{Role, Session};
@@ -41,6 +43,36 @@ pub(super) fn routes() -> Router<Arc<App>> {
 fn moderator(session: &Session) -> Result<(), PageError> {
     match session.user.role {
         Role::Moderator | Role::Admin => Ok(()),
+    }
+}
+
+/// A console visitor signed in as a moderator, as every console route needs one: extracting
+/// it answers a visitor without a session with a redirect to log in, and one without the
+/// role with an error page.
+pub(super) struct ModeratorVisitor {
+    visitor: Visitor,
+    session: Session,
+}
+
+impl ModeratorVisitor {
+    /// The moderator behind `headers`, or the answer to give instead.
+    async fn of(app: &App, headers: &HeaderMap) -> Result<Self, Response> {
+        let visitor = Visitor::of(app, headers)
+            .await
+            .map_err(|e| PageError::from(e).into_response())?;
+        let Some(session) = visitor.session.clone() else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        moderator(&session).map_err(IntoResponse::into_response)?;
+        Ok(Self { visitor, session })
+    }
+}
+
+impl FromRequestParts<Arc<App>> for ModeratorVisitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        Self::of(app, &parts.headers).await
     }
 }
 

@@ -6,15 +6,14 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect};
+use axum::http::StatusCode;
 use tribune_store::LogEntry;
 
 use super::card::{CardBuilder, CardView, excerpt};
 use super::query::{ConsoleQuery, FilterValues, LANGUAGES, RawQuery, View, cursor_text, link};
-use super::{moderator, words};
+use super::{ModeratorVisitor, words};
 use crate::App;
-use crate::pages::{Layout, PageResult, Visitor};
+use crate::pages::{Layout, PageResult};
 use tribune_i18n::{Args, Texts};
 
 /// Cards per page: a screen or two, decided by keyboard; the next page is one cursor away.
@@ -117,14 +116,9 @@ fn log_row(t: Texts, entry: LogEntry) -> LogRow {
 
 pub(super) async fn console_page(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    ModeratorVisitor { visitor, session }: ModeratorVisitor,
     Query(raw): Query<RawQuery>,
 ) -> PageResult {
-    let visitor = Visitor::of(&app, &headers).await?;
-    let Some(session) = &visitor.session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    moderator(session)?;
     let layout = visitor.layout(true);
     let t = layout.t;
     let mut query = ConsoleQuery::parse(&raw, app.fact_key().await?)?;
