@@ -41,6 +41,10 @@ fn check_reports_the_loaded_encoder_and_its_cost() {
         "{line}"
     );
     assert!(line.contains(" tokens, embedded in "), "{line}");
+    assert!(
+        line.contains(" (Int8 products)") || line.contains(" (Q4Embeddings products)"),
+        "{line}"
+    );
     // --json keeps the verdict's shape on stdout; the status goes to stderr.
     let output = tribune(&["check", "--json", "Köprü sonunda onarıldı."], &dir);
     let verdict: serde_json::Value =

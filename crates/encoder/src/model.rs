@@ -25,14 +25,24 @@ pub enum Precision {
     Q4,
     /// The word-embedding matrix as in `Q4Embeddings`; the transformer's matrices as 8-bit
     /// integers with a scale per output row, activations quantised per token as they arrive
-    /// (int8 × int8 sums, exact, then one f32 scale): the fastest (`int8.rs`), about 60 MB of
-    /// weights.
+    /// (int8 × int8 sums, exact, then one f32 scale): the fastest where the CPU has AVX-512
+    /// VNNI (`int8.rs`), about 60 MB of weights.
     Int8,
 }
 
 impl Precision {
     /// Every precision, the reference first.
     pub const ALL: [Self; 4] = [Self::F32, Self::Q4Embeddings, Self::Q4, Self::Int8];
+
+    /// The fastest on this CPU, the default: `Int8` where the CPU has AVX-512 VNNI, else
+    /// `Q4Embeddings` (int8 products without the kernel would be slower than f32 ones).
+    pub fn preferred() -> Self {
+        if crate::int8::kernel_available() {
+            Self::Int8
+        } else {
+            Self::Q4Embeddings
+        }
+    }
 
     fn keeps_word_embeddings_quantized(self) -> bool {
         self != Self::F32
