@@ -103,7 +103,7 @@ impl App {
             let waiting = self.store.encoder_job_waiting(id).await?;
             // Comments are never deleted; a missing one is the store's fault, said plainly.
             answer.comment = self.store.comment(id).await?.ok_or_else(|| {
-                ServerError::not_found("no_such_comment", format!("comment {id} is gone"))
+                ServerError::not_found("unknown_comment", format!("comment {id} is gone"))
             })?;
             answer.checking = waiting && answer.comment.status == tribune_store::Status::Pending;
             return Ok(answer);
