@@ -96,16 +96,11 @@ impl App {
             checking: false,
         };
         if let Some(replayed) = self.store.replay_submission(&new).await.map_err(stored)? {
-            let id = replayed.comment.id;
             let mut answer = submitted(replayed, token);
-            // As `author_view`: the job first, then the comment again, so that a reading
-            // ending in between is seen in the comment's status.
-            let waiting = self.store.encoder_job_waiting(id).await?;
-            // Comments are never deleted; a missing one is the store's fault, said plainly.
-            answer.comment = self.store.comment(id).await?.ok_or_else(|| {
-                ServerError::not_found("unknown_comment", format!("comment {id} is gone"))
-            })?;
-            answer.checking = waiting && answer.comment.status == tribune_store::Status::Pending;
+            // Read again as the author's status reads it (the job, then the comment), so that
+            // a reading ending meanwhile shows in the answer.
+            (answer.comment, answer.checking) =
+                self.author_view(answer.comment.id, &answer.token).await?;
             return Ok(answer);
         }
         let limit = RateLimit::new(
