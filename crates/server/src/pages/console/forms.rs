@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,20 +14,6 @@ use tribune_store::Session;
 use super::{ModeratorVisitor, parse_comment_id, words};
 use crate::pages::{PageError, PageResult};
 use crate::{App, ServerError};
-
-/// The session behind a cookie-authenticated form, once its CSRF field matches; or the
-/// answer to give instead (a redirect to log in, an error page).
-async fn form_session(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Session, Response> {
-    let ModeratorVisitor { visitor, session } = ModeratorVisitor::of(app, headers).await?;
-    if !visitor.csrf_matches(csrf) {
-        return Err(PageError::Message {
-            status: StatusCode::FORBIDDEN,
-            id: "console-form-expired",
-        }
-        .into_response());
-    }
-    Ok(session)
-}
 
 fn malformed() -> PageError {
     ServerError::input("malformed_form", words::MALFORMED_FORM).into()
@@ -58,7 +43,14 @@ where
         let Ok(Form(form)) = Form::<T>::from_request(request, app).await else {
             return Err(malformed().into_response());
         };
-        let session = form_session(app, &headers, form.csrf()).await?;
+        let ModeratorVisitor { visitor, session } = ModeratorVisitor::of(app, &headers).await?;
+        if !visitor.csrf_matches(form.csrf()) {
+            return Err(PageError::Message {
+                status: StatusCode::FORBIDDEN,
+                id: "console-form-expired",
+            }
+            .into_response());
+        }
         Ok(Self { form, session })
     }
 }
@@ -109,27 +101,34 @@ pub(super) async fn decide(
     Ok(Redirect::to(&to).into_response())
 }
 
-pub(super) async fn decide_many(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> PageResult {
-    // A form with one checkbox per comment sends `ids` once per selected comment.
-    let Ok(Form(fields)) = form else {
-        return Err(malformed());
-    };
-    let field = |name: &str| {
-        fields
+/// The bulk form's fields in order: one checkbox per comment sends `ids` once per selected
+/// comment.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub(super) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
-    };
-    let session = match form_session(&app, &headers, field("csrf").unwrap_or_default()).await {
-        Ok(session) => session,
-        Err(answer) => return Ok(answer),
-    };
+    }
+}
+
+impl WithCsrf for Fields {
+    fn csrf(&self) -> &str {
+        self.get("csrf").unwrap_or_default()
+    }
+}
+
+pub(super) async fn decide_many(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ModeratorForm { form, session }: ModeratorForm<Fields>,
+) -> PageResult {
     let mut ids = Vec::new();
-    for (_, value) in fields.iter().filter(|(key, _)| key == "ids") {
+    for (_, value) in form.0.iter().filter(|(key, _)| key == "ids") {
         ids.extend(parse_ids(value)?);
     }
     if ids.is_empty() {
@@ -139,9 +138,9 @@ pub(super) async fn decide_many(
         .decide_many(
             &session.user,
             &ids,
-            field("decision").unwrap_or_default(),
-            field("category").filter(|c| !c.is_empty()),
-            field("note").filter(|n| !n.trim().is_empty()),
+            form.get("decision").unwrap_or_default(),
+            form.get("category").filter(|c| !c.is_empty()),
+            form.get("note").filter(|n| !n.trim().is_empty()),
         )
         .await?;
     super::message_page(&app, &headers, |t| words::bulk_summary(t, &outcomes)).await
