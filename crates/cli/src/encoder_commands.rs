@@ -318,7 +318,8 @@ mod with_encoder {
             );
         }
         let start = Instant::now();
-        let encoder = match Encoder::load(&args.dir, EncoderOptions::default()) {
+        let options = EncoderOptions::default();
+        let encoder = match Encoder::load(&args.dir, options) {
             Ok(encoder) => encoder,
             Err(error) => return format!("encoder: does not load: {error}: the fast stages only"),
         };
@@ -332,7 +333,7 @@ mod with_encoder {
                 "encoder: multilingual-e5-small from {dir}, loaded in {} ms ({:?} products); this \
                  text is {tokens} tokens, embedded in {} ms",
                 loaded.as_millis(),
-                EncoderOptions::default().precision,
+                options.precision,
                 start.elapsed().as_millis()
             ),
             Err(error) => format!("encoder: loaded from {dir} but failed on this text: {error}"),

@@ -81,6 +81,12 @@ impl QuantizedRows {
     }
 }
 
+/// The largest magnitude in `row`: exact in any order, so the VNNI path may find it sixteen
+/// values at a time.
+fn largest_magnitude(row: &[f32]) -> f32 {
+    row.iter().fold(0.0f32, |m, v| m.max(v.abs()))
+}
+
 /// A row's scale: its largest magnitude is 127 steps.
 fn row_scale(largest: f32) -> f32 {
     if largest > 0.0 { largest / 127.0 } else { 1.0 }
@@ -94,7 +100,7 @@ fn quantize_value(value: f32, inverse: f32) -> u8 {
 /// Quantises `row` into `out`, returning its scale: what the VNNI path computes, one value at
 /// a time.
 fn quantize_row_portable(row: &[f32], out: &mut [u8]) -> f32 {
-    let scale = row_scale(row.iter().fold(0.0f32, |m, v| m.max(v.abs())));
+    let scale = row_scale(largest_magnitude(row));
     let inverse = 1.0 / scale;
     for (byte, &value) in out.iter_mut().zip(row) {
         *byte = quantize_value(value, inverse);
@@ -143,7 +149,7 @@ impl Int8Matrix {
             .chunks_exact(inputs)
             .zip(quantized.chunks_exact_mut(inputs))
         {
-            let scale = row_scale(row.iter().fold(0.0f32, |m, v| m.max(v.abs())));
+            let scale = row_scale(largest_magnitude(row));
             let mut sum = 0i32;
             for (q, w) in out.iter_mut().zip(row) {
                 *q = (w / scale).round().clamp(-127.0, 127.0) as i8;
@@ -227,7 +233,7 @@ mod vnni {
 
     use super::{
         ACTIVATION_OFFSET, BLOCKS_PER_TILE, GROUP, Int8Matrix, LANES, QuantizedRows, ROWS_PER_TILE,
-        quantize_value, row_scale,
+        largest_magnitude, quantize_value, row_scale,
     };
 
     pub fn available() -> bool {
@@ -250,9 +256,7 @@ mod vnni {
             let v = unsafe { _mm512_loadu_ps(chunk.as_ptr()) };
             largest = _mm512_max_ps(largest, _mm512_abs_ps(v));
         }
-        let largest = tail
-            .iter()
-            .fold(_mm512_reduce_max_ps(largest), |m, v| m.max(v.abs()));
+        let largest = _mm512_reduce_max_ps(largest).max(largest_magnitude(tail));
         let scale = row_scale(largest);
         let inverse = 1.0 / scale;
         let (low, high) = (_mm512_set1_epi32(-127), _mm512_set1_epi32(127));
@@ -445,7 +449,7 @@ mod tests {
             );
             // Within what rounding each factor to its row's step allows:
             // |x̂ŵ − xw| ≤ |x̂ − x|·|ŵ| + |x|·|ŵ − w|, each rounding at most half a step.
-            let step = |row: &[f32]| row.iter().fold(0.0f32, |m, v| m.max(v.abs())) / 127.0;
+            let step = |row: &[f32]| largest_magnitude(row) / 127.0;
             let exact = plain_product(&x, &w, &bias, inputs);
             for (i, (&q, &e)) in fast.iter().zip(&exact).enumerate() {
                 let (xrow, wrow) = (i / outputs, i % outputs);
