@@ -11,7 +11,9 @@ load_setup() {
     # LOAD_FEATURES: cargo features of the build (`encoder` for the encoder stage).
     cargo build --release --locked -p tribune --bin tribune --example open_loop --example flood \
         ${LOAD_FEATURES:+--features "$LOAD_FEATURES"}
-    LOAD_DIR=$(mktemp -d /tmp/tribune-load.XXXXXX)
+    # TRIBUNE_LOAD_TMP: where the throwaway databases go (default /tmp; /dev/shm leaves the
+    # disk's sync times out, for comparisons whose difference is CPU, not storage).
+    LOAD_DIR=$(mktemp -d "${TRIBUNE_LOAD_TMP:-/tmp}/tribune-load.XXXXXX")
     LOAD_PORT=${TRIBUNE_LOAD_PORT:-18280}
     LOAD_URL="http://127.0.0.1:$LOAD_PORT"
     LOAD_PID=

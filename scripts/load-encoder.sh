@@ -4,10 +4,14 @@
 #                                 (default 200 30 2 30; the model folder from
 #                                  TRIBUNE_ENCODER_MODEL, default tribune-data/encoder;
 #                                  LOAD_ROUNDS=N repeats step 1, absent then present, N times,
-#                                  so the difference can be told from the rounds' spread)
+#                                  so the difference can be told from the rounds' spread;
+#                                  TRIBUNE_LOAD_TMP=/dev/shm keeps the databases in memory,
+#                                  so the disk's sync times, which vary from round to round on
+#                                  a shared machine, do not hide what the stage costs the CPU)
 # 1. submission latency at a fixed RATE for SECONDS (open loop, scripts/load-open.sh's client)
 #    with the stage absent, then present: equal is the goal, the stage being off the request
-#    path (its worker shares the machine's cores, so it is not free);
+#    path (its worker shares the machine's cores, so it is not free); with several rounds, the
+#    median p99 of each and the rounds where present was higher;
 # 2. the share of those comments that reach the encoder (arrival facts: queued / all);
 # 3. the time from submission to final decision, p50 / p99, of comments sent at DECIDE_RATE
 #    (a rate the one worker keeps up with: above it the time is the backlog's).
@@ -33,6 +37,8 @@ load_setup sqlite
 db_file() { echo "$LOAD_DIR/$1/tribune.db"; }
 sql() { sqlite3 -readonly "$(db_file "$1")" "$2"; }
 
+p99s_absent=()
+p99s_present=()
 for round in $(seq "${LOAD_ROUNDS:-1}"); do
     for stage in absent present; do
         load_database "$stage-$round"
@@ -43,7 +49,11 @@ for round in $(seq "${LOAD_ROUNDS:-1}"); do
         fi
         target/release/examples/open_loop 200 3 "$LOAD_URL" >/dev/null   # warm-up
         echo "== round $round, encoder stage $stage: $rate submissions/s for $seconds s"
-        target/release/examples/open_loop "$rate" "$seconds" "$LOAD_URL"
+        result=$(target/release/examples/open_loop "$rate" "$seconds" "$LOAD_URL")
+        echo "$result"
+        p99=$(sed -n 's/.* p99=\([0-9.]*\)ms.*/\1/p' <<<"$result")
+        if [ "$stage" = absent ]; then p99s_absent+=("$p99"); else p99s_present+=("$p99"); fi
+        echo "encoder jobs waiting when the load ended: $(sql "$stage-$round" "SELECT COUNT(*) FROM encoder_jobs")"
         echo "arrival facts (encoder step: comments): $(sql "$stage-$round" \
             "SELECT group_concat(s || ': ' || n, ', ') FROM (SELECT COALESCE(encoder, 'none') AS s, \
              COUNT(*) AS n FROM comment_facts GROUP BY encoder)")"
@@ -53,6 +63,17 @@ for round in $(seq "${LOAD_ROUNDS:-1}"); do
         load_stop
     done
 done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+higher=0
+for i in "${!p99s_absent[@]}"; do
+    awk -v a="${p99s_absent[$i]}" -v p="${p99s_present[$i]}" 'BEGIN { exit !(p > a) }' &&
+        higher=$((higher + 1))
+done
+echo "== submission p99 over ${#p99s_absent[@]} rounds: absent median $(median "${p99s_absent[@]}") ms" \
+    "(${p99s_absent[*]}), present median $(median "${p99s_present[@]}") ms (${p99s_present[*]});" \
+    "present higher in $higher of ${#p99s_absent[@]} rounds"
 
 load_database decide
 load_start --comments-per-minute 100000000 --encoder-model "$model"

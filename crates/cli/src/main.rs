@@ -170,6 +170,10 @@ struct ServeArgs {
     /// again by another (or by it, restarted) after this.
     #[arg(long, default_value_t = 60)]
     encoder_lease_secs: u64,
+    /// Threads the encoder's readings run on, at the lowest priority; by default one fewer
+    /// than the cores (at least one), so a core is left to the request path.
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    encoder_threads: Option<usize>,
 }
 
 /// A trusted proxy: a network in CIDR notation, or one address.
@@ -298,6 +302,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         persian_calendar: args.persian_calendar,
         encoder_jobs: tribune_server::EncoderJobsConfig {
             lease: std::time::Duration::from_secs(args.encoder_lease_secs.max(1)),
+            threads: args
+                .encoder_threads
+                .unwrap_or_else(tribune_server::default_reading_threads),
             ..tribune_server::EncoderJobsConfig::default()
         },
         ..ServerConfig::default()

@@ -78,6 +78,18 @@ pub struct EncoderJobsConfig {
     pub attempts: i64,
     /// How long a failed reading waits before its next attempt.
     pub retry_delay: Duration,
+    /// The threads readings run on. By default one fewer than the cores (at least one): the
+    /// encoder's operations on a comment are small, so a second thread per reading mostly
+    /// hands work back and forth (a million involuntary context switches in nine seconds on
+    /// two cores, for a fifth less time), and one core left to the request path stays free.
+    pub threads: usize,
+}
+
+/// One fewer than the cores this process may use, at least one.
+pub fn default_reading_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get().saturating_sub(1))
+        .max(1)
 }
 
 impl Default for EncoderJobsConfig {
@@ -88,6 +100,7 @@ impl Default for EncoderJobsConfig {
             poll: Duration::from_secs(2),
             attempts: 3,
             retry_delay: Duration::from_secs(5),
+            threads: default_reading_threads(),
         }
     }
 }
@@ -126,12 +139,13 @@ fn holder() -> String {
     format!("node-{}-{nonce}", std::process::id())
 }
 
-/// The threads the readings run on: one per core, scheduled only when nothing else wants the
-/// CPU (`SCHED_IDLE` on Linux), so the encoder takes what the request path leaves and never
-/// delays a submission or a page. The encoder's own parallel work (candle's matmuls run on
-/// rayon) stays on these threads, as it runs inside [`rayon::ThreadPool::install`].
-fn reading_threads() -> Option<Arc<rayon::ThreadPool>> {
+/// The `count` threads the readings run on, scheduled only when nothing else wants the CPU
+/// (`SCHED_IDLE` on Linux), so the encoder takes what the request path leaves. The encoder's
+/// own parallel work (candle's matmuls and norms run on rayon) stays on these threads, as it
+/// runs inside [`rayon::ThreadPool::install`].
+fn reading_threads(count: usize) -> Option<Arc<rayon::ThreadPool>> {
     match rayon::ThreadPoolBuilder::new()
+        .num_threads(count.max(1))
         .thread_name(|i| format!("tribune-encoder-{i}"))
         .start_handler(|_| lower_priority())
         .build()
@@ -166,11 +180,11 @@ fn lower_priority() {}
 
 async fn work(app: Arc<App>, reading: Arc<dyn SecondReading>, mut stopped: watch::Receiver<bool>) {
     let holder = holder();
-    let threads = reading_threads();
     let config = app.config.encoder_jobs.clone();
+    let threads = reading_threads(config.threads);
     let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
     let batch = i64::try_from(config.batch.max(1)).unwrap_or(16);
-    tracing::info!(%holder, stage = %reading.name(), "the encoder worker is running");
+    tracing::info!(%holder, stage = %reading.name(), threads = config.threads, "the encoder worker is running");
     while !*stopped.borrow() {
         let jobs = match app.store.claim_encoder_jobs(&holder, batch, lease_ms).await {
             Ok(jobs) => jobs,

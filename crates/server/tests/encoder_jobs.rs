@@ -22,8 +22,8 @@ use tribune_store::{Actor, DecisionKind, NewDecision};
 struct TestReading {
     gate: tokio::sync::Mutex<()>,
     reads: AtomicUsize,
-    /// The name and scheduling policy of the thread each reading ran on.
-    threads: std::sync::Mutex<Vec<(Option<String>, String)>>,
+    /// The name and scheduling policy of the thread each reading ran on, and the size of its pool.
+    threads: std::sync::Mutex<Vec<(Option<String>, String, usize)>>,
     /// The size of each batch the worker handed over.
     batches: std::sync::Mutex<Vec<usize>>,
 }
@@ -48,7 +48,7 @@ impl SecondReading for TestReading {
         self.threads
             .lock()
             .map_err(|_| "a reading panicked")?
-            .push((name, policy));
+            .push((name, policy, rayon::current_num_threads()));
         if comment.text.contains("broken") {
             return Err("the test reading fails on purpose".into());
         }
@@ -230,25 +230,29 @@ async fn a_clean_comment_is_never_published_before_the_stage_reads_it() {
 }
 
 /// The readings take only the CPU the request path leaves: they run on the worker's own
-/// threads, scheduled `SCHED_IDLE`.
+/// threads, scheduled `SCHED_IDLE`, as many as configured.
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn readings_run_on_idle_priority_threads() {
     let reading = Arc::new(TestReading::default());
-    let server = server_with(&reading).await;
+    let mut config = config();
+    config.encoder_jobs.threads = 3;
+    let stage: Arc<dyn SecondReading> = reading.clone();
+    let server = TestServer::with_stage(config, Ok(stage)).await;
     let posted = server
         .comment("cycle-lanes", "Will the lanes be gritted before the frost?")
         .await;
     checked(&server, &posted).await;
     let threads = reading.threads.lock().expect("threads").clone();
     assert_eq!(threads.len(), 1, "{threads:?}");
-    let (name, policy) = &threads[0];
+    let (name, policy, pool) = &threads[0];
     assert!(
         name.as_deref()
             .is_some_and(|n| n.starts_with("tribune-encoder-")),
         "{threads:?}"
     );
     assert_eq!(policy, "Normal(Idle)", "{threads:?}");
+    assert_eq!(*pool, 3, "{threads:?}");
 }
 
 /// Comments that wait together are handed to the reading together, one batch per claim.
