@@ -5,7 +5,6 @@
 
 use std::ffi::OsStr;
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,9 +14,10 @@ pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
 /// The model folder `TRIBUNE_ENCODER_MODEL` names (`scripts/test.sh` sets it); without one
 /// the caller skips, saying why, which under `CI=true` is a failure.
-pub fn model_dir() -> Option<PathBuf> {
-    match std::env::var_os("TRIBUNE_ENCODER_MODEL").map(PathBuf::from) {
-        Some(dir) if dir.join("e5-small-q4.bin").is_file() => Some(dir),
+#[cfg(feature = "encoder")]
+pub fn model_dir() -> Option<std::path::PathBuf> {
+    match std::env::var_os("TRIBUNE_ENCODER_MODEL").map(std::path::PathBuf::from) {
+        Some(dir) if dir.join(tribune_encoder::MODEL_FILE).is_file() => Some(dir),
         named => {
             let reason = format!(
                 "TRIBUNE_ENCODER_MODEL ({named:?}) names no model folder: run scripts/fetch-encoder.sh DIR"
