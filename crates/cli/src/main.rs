@@ -300,12 +300,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         default_language: args.default_language,
         persian_calendar: args.persian_calendar,
-        encoder_jobs: tribune_server::EncoderJobsConfig {
-            lease: std::time::Duration::from_secs(args.encoder_lease_secs.max(1)),
-            threads: args
-                .encoder_threads
-                .unwrap_or_else(tribune_server::default_reading_threads),
-            ..tribune_server::EncoderJobsConfig::default()
+        encoder_jobs: {
+            let defaults = tribune_server::EncoderJobsConfig::default();
+            tribune_server::EncoderJobsConfig {
+                lease: std::time::Duration::from_secs(args.encoder_lease_secs.max(1)),
+                threads: args.encoder_threads.unwrap_or(defaults.threads),
+                ..defaults
+            }
         },
         ..ServerConfig::default()
     };

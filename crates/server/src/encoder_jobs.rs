@@ -86,7 +86,7 @@ pub struct EncoderJobsConfig {
 }
 
 /// One fewer than the cores this process may use, at least one.
-pub fn default_reading_threads() -> usize {
+fn default_reading_threads() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |cores| cores.get().saturating_sub(1))
         .max(1)

@@ -48,10 +48,7 @@ use axum::response::Response;
 
 pub use app::{App, ServerConfig, create_user};
 pub use client::client_address;
-pub use encoder_jobs::{
-    EncoderJobsConfig, EncoderWorker, ReadingInput, SecondReading, default_reading_threads,
-    read_each,
-};
+pub use encoder_jobs::{EncoderJobsConfig, EncoderWorker, ReadingInput, SecondReading, read_each};
 pub use error::{Detail, Details};
 pub use serve::{MAX_BODY_BYTES, serve, serve_metrics, serve_until, service};
 pub use submit::{CommentInput, MAX_STORED_VERDICT_BYTES, Submitted};
