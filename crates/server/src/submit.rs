@@ -55,14 +55,20 @@ impl App {
         client: IpAddr,
     ) -> Result<Submitted, ServerError> {
         let slug = input::slug(slug)?;
-        let (article, auto_approve) = self
+        let limit = RateLimit::new(
+            format!("comment:{client}"),
+            self.config.comments_per_minute,
+            60_000,
+        );
+        let context = self
             .store
-            .article_with_setting(slug, crate::app::AUTO_APPROVE_SETTING)
+            .article_for_submission(slug, crate::app::AUTO_APPROVE_SETTING, &limit)
             .await?
             .ok_or_else(|| {
                 ServerError::not_found("unknown_article", format!("no article {slug:?}"))
             })?;
-        let auto_approve = auto_approve.as_deref() == Some("true");
+        let article = context.article;
+        let auto_approve = context.setting.as_deref() == Some("true");
         if !article.comments_open {
             return Err(ServerError::Conflict {
                 code: "comments_closed",
@@ -103,16 +109,11 @@ impl App {
                 self.author_view(answer.comment.id, &answer.token).await?;
             return Ok(answer);
         }
-        let limit = RateLimit::new(
-            format!("comment:{client}"),
-            self.config.comments_per_minute,
-            60_000,
-        );
-        // A flood is turned away with one read, before it costs the engine or a write.
-        let peeked = self.store.peek(&limit).await?;
-        if !peeked.allowed {
+        // A flood is turned away by the first read, before it costs the engine or a write (the
+        // write counts the submission and checks again).
+        if !context.room.allowed {
             crate::metrics::rate_limited("comment_address");
-            return Err(ServerError::rate_limited(peeked.retry_after_ms));
+            return Err(ServerError::rate_limited(context.room.retry_after_ms));
         }
         let policy = self.policy(auto_approve);
         let verdict = self.moderate(&new.body, &article, policy.clone()).await?;

@@ -37,7 +37,8 @@ pub use model::{
 pub use store::{
     AlikeCounts, AuthorHistory, ConsoleItem, ConsolePage, Counted, DecisionEvent, EncoderJob,
     EncoderJobStats, EncoderLease, EngineFilter, JobEnd, LogEntry, PendingStats, PoolStats,
-    QueueCounts, QueueCursor, QueueFilter, QueueKind, RateLimit, Store, now_millis,
+    QueueCounts, QueueCursor, QueueFilter, QueueKind, RateLimit, Store, SubmissionContext,
+    now_millis,
 };
 
 /// The database behind a store.

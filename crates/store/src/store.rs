@@ -21,6 +21,7 @@ use crate::writer::{BoxFuture, Writer};
 use crate::{Backend, StoreError, migrations};
 
 pub use alike::{AlikeCounts, AuthorHistory};
+pub use articles::SubmissionContext;
 pub use comments::PendingStats;
 pub use console::{
     ConsoleItem, ConsolePage, DecisionEvent, EngineFilter, LogEntry, QueueCounts, QueueCursor,

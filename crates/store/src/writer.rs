@@ -44,13 +44,21 @@ pub(crate) struct Writer {
 }
 
 /// How a batch's transaction begins: on SQLite taking the write lock at once, so that what a
-/// write reads cannot change before it writes.
-fn begin(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN",
+/// write reads cannot change before it writes. A batch of several writes opens its first
+/// write's savepoint in the same round trip.
+fn begin(backend: Backend, alone: bool) -> &'static str {
+    match (backend, alone) {
+        (Backend::Sqlite, true) => "BEGIN IMMEDIATE",
+        (Backend::Sqlite, false) => "BEGIN IMMEDIATE; SAVEPOINT tribune_write",
+        (Backend::Postgres, true) => "BEGIN",
+        (Backend::Postgres, false) => "BEGIN; SAVEPOINT tribune_write",
     }
 }
+
+/// Between two writes of a batch: keeps the last one's work and opens the next one's savepoint,
+/// in one round trip. (A write that failed was rolled back to its savepoint, which then stays
+/// open, empty, for the next; the last write's savepoint ends with the commit.)
+const NEXT_SAVEPOINT: &str = "RELEASE tribune_write; SAVEPOINT tribune_write";
 
 impl Writer {
     /// Starts the writer over `pool`, a pool of one connection that nothing else uses.
@@ -124,7 +132,7 @@ async fn commit_batch(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
             return;
         }
     };
-    if let Err(error) = conn.execute(begin(backend)).await {
+    if let Err(error) = conn.execute(begin(backend, alone)).await {
         // Most likely the connection died with the database: do not hand it out again.
         conn.close_on_drop();
         for job in batch.drain(..) {
@@ -135,39 +143,31 @@ async fn commit_batch(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
     let mut finished: Vec<(oneshot::Sender<_>, Result<Value, StoreError>)> =
         Vec::with_capacity(batch.len());
     let mut broken: Option<String> = None;
+    // Whether the open savepoint holds a write that succeeded (and must be kept).
+    let mut savepoint_kept = false;
     for job in batch.drain(..) {
         if let Some(reason) = &broken {
             let _ = job.done.send(Err(StoreError::BatchFailed(reason.clone())));
             continue;
         }
-        if alone {
-            let result = (job.run)(&mut conn).await;
-            if result.is_err() {
-                // Nothing of it may be kept: end the transaction without it.
-                broken = Some("the write failed".into());
-            }
-            finished.push((job.done, result));
-            continue;
-        }
-        if let Err(error) = conn.execute("SAVEPOINT tribune_write").await {
-            broken = Some(format!("cannot open a savepoint: {error}"));
+        if savepoint_kept && let Err(error) = conn.execute(NEXT_SAVEPOINT).await {
+            // SQLite rolled the whole transaction back (I/O error, disk full), or the
+            // connection is gone: nothing of this batch is stored.
+            broken = Some(format!("the transaction was lost: {error}"));
             let _ = job
                 .done
                 .send(Err(batch_failed("cannot open a savepoint", &error)));
             continue;
         }
         let result = (job.run)(&mut conn).await;
-        let mut close = Ok(());
+        savepoint_kept = result.is_ok();
         if result.is_err() {
-            close = conn.execute("ROLLBACK TO tribune_write").await.map(drop);
-        }
-        if close.is_ok() {
-            close = conn.execute("RELEASE tribune_write").await.map(drop);
-        }
-        if let Err(error) = close {
-            // SQLite rolled the whole transaction back (I/O error, disk full): nothing of this
-            // batch is stored.
-            broken = Some(format!("the transaction was lost: {error}"));
+            if alone {
+                // Nothing of it may be kept: end the transaction without it.
+                broken = Some("the write failed".into());
+            } else if let Err(error) = conn.execute("ROLLBACK TO tribune_write").await {
+                broken = Some(format!("the transaction was lost: {error}"));
+            }
         }
         finished.push((job.done, result));
     }
@@ -193,5 +193,88 @@ async fn commit_batch(pool: &AnyPool, backend: Backend, batch: &mut Vec<Job>) {
             (Err(reason), Ok(_)) => Err(StoreError::BatchFailed(reason.clone())),
         };
         let _ = done.send(answer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row;
+    use tokio::sync::oneshot;
+
+    use crate::testing::fresh_store;
+    use crate::{Store, StoreError};
+
+    /// A write of one setting that then succeeds, fails on its own, or fails in the database.
+    async fn write_setting(store: Store, key: String, outcome: u8) -> Result<(), StoreError> {
+        store
+            .write(move |conn| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'x')")
+                        .bind(&key)
+                        .execute(&mut *conn)
+                        .await?;
+                    match outcome {
+                        0 => Ok(()),
+                        1 => Err(StoreError::Corrupt(format!("{key} gives up"))),
+                        // A statement the database refuses (on PostgreSQL it aborts the
+                        // transaction until the savepoint is rolled back to).
+                        _ => sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'y')")
+                            .bind(&key)
+                            .execute(&mut *conn)
+                            .await
+                            .map(drop)
+                            .map_err(StoreError::from),
+                    }
+                })
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_in_a_batch_takes_only_its_own_work_back() {
+        let (store, _db) = match fresh_store().await {
+            Ok(fresh) => fresh,
+            Err(error) => panic!("no test database: {error}"),
+        };
+        // Hold the writer in a write of its own until every write below waits in its queue,
+        // so that they are committed as one batch.
+        let (release, held) = oneshot::channel::<()>();
+        let (holding, started) = oneshot::channel::<()>();
+        let holder = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write(move |_conn| {
+                        Box::pin(async move {
+                            let _ = holding.send(());
+                            let _ = held.await;
+                            Ok(())
+                        })
+                    })
+                    .await
+            }
+        });
+        started.await.expect("the holding write started");
+        let writes: Vec<_> = (0..30u8)
+            .map(|i| tokio::spawn(write_setting(store.clone(), format!("k{i}"), i % 3)))
+            .collect();
+        while store.pool_stats().queued_writes < writes.len() {
+            tokio::task::yield_now().await;
+        }
+        let _ = release.send(());
+        holder.await.expect("holder").expect("the holding write");
+        for (i, write) in writes.into_iter().enumerate() {
+            let result = write.await.expect("a write");
+            assert_eq!(result.is_ok(), i % 3 == 0, "write {i}: {result:?}");
+        }
+        let rows = sqlx::query("SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key")
+            .fetch_all(store.pool())
+            .await
+            .expect("settings");
+        let mut kept: Vec<String> = rows.iter().map(|r| r.get("key")).collect();
+        kept.sort();
+        let mut expected: Vec<String> = (0..30).step_by(3).map(|i| format!("k{i}")).collect();
+        expected.sort();
+        assert_eq!(kept, expected);
     }
 }

@@ -533,6 +533,52 @@ async fn a_submission_and_its_rate_count_are_one_transaction() {
 }
 
 #[tokio::test]
+async fn the_submission_read_brings_the_article_its_setting_and_the_rate_limits_room() {
+    let (store, first, _db) = store_with_comment().await;
+    let article_id = article_of(&store, first).await;
+    let limit = tribune_store::RateLimit::new("comment:203.0.113.9", 2, 60_000);
+    let unlimited = tribune_store::RateLimit::new("comment:203.0.113.9", 0, 0);
+    let read = |limit: tribune_store::RateLimit| {
+        let store = store.clone();
+        async move {
+            store
+                .article_for_submission("a", "some_setting", &limit)
+                .await
+                .expect("read")
+                .expect("the article exists")
+        }
+    };
+    let fresh = read(limit.clone()).await;
+    assert_eq!(fresh.article.id, article_id);
+    assert_eq!(fresh.setting, None);
+    assert!(fresh.room.allowed);
+    store
+        .set_setting("some_setting", "on")
+        .await
+        .expect("setting");
+    for body in ["one", "two"] {
+        store
+            .submit_comment(&new_comment(article_id, body, None), None, Some(&limit))
+            .await
+            .expect("within the limit");
+    }
+    let full = read(limit.clone()).await;
+    assert_eq!(full.setting.as_deref(), Some("on"));
+    assert!(!full.room.allowed, "{:?}", full.room);
+    assert!(full.room.retry_after_ms > 0);
+    assert!(!store.peek(&limit).await.expect("peek").allowed);
+    // Another client's room is its own; a limit without a window has room always.
+    let other = tribune_store::RateLimit::new("comment:203.0.113.10", 2, 60_000);
+    assert!(read(other).await.room.allowed);
+    assert!(read(unlimited).await.room.allowed);
+    let missing = store
+        .article_for_submission("no-such-article", "some_setting", &limit)
+        .await
+        .expect("read");
+    assert!(missing.is_none());
+}
+
+#[tokio::test]
 async fn concurrent_submissions_of_one_client_respect_its_limit() {
     let (store, first, _db) = store_with_comment().await;
     let article_id = article_of(&store, first).await;

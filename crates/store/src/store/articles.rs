@@ -3,9 +3,20 @@
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+use super::counters::{Counted, RateLimit};
 use super::{Result, Store, now_millis};
 use crate::StoreError;
 use crate::model::{Article, NewArticle};
+
+/// What [`Store::article_for_submission`] read.
+#[derive(Debug, Clone)]
+pub struct SubmissionContext {
+    pub article: Article,
+    /// The setting asked for, if it has a value.
+    pub setting: Option<String>,
+    /// Whether the submission fits under its rate limit (not yet counted).
+    pub room: Counted,
+}
 
 // Queries are composed only from these constants, never from input: hence `AssertSqlSafe`.
 const ARTICLE_SELECT: &str =
@@ -66,23 +77,51 @@ impl Store {
         row.as_ref().map(article_from_row).transpose()
     }
 
-    /// The article with this slug and, read with it in one query, the value of setting
-    /// `key`: what a submission needs before the engine reads it.
-    pub async fn article_with_setting(
+    /// What a submission to the article with this slug needs before the engine reads it, in
+    /// one query: the article, the value of setting `key`, and whether one more event fits
+    /// under `limit` ([`Store::peek`]: read, not counted), so a flood is turned away after
+    /// one read.
+    pub async fn article_for_submission(
         &self,
         slug: &str,
         key: &str,
-    ) -> Result<Option<(Article, Option<String>)>> {
+        limit: &RateLimit,
+    ) -> Result<Option<SubmissionContext>> {
+        let now = now_millis();
+        // A limit without a window counts nothing: its windows are never read.
+        let (previous, current, elapsed) = limit.windows_at(now).unwrap_or((0, 0, 0));
         let sql = "SELECT id, slug, title, body, lang, comments_open, created_at, \
-                   (SELECT value FROM settings WHERE key = $2) AS setting \
+                   (SELECT value FROM settings WHERE key = $2) AS setting, \
+                   CAST(COALESCE((SELECT SUM(count) FROM rate_counters \
+                   WHERE key = $3 AND window_start = $4), 0) AS BIGINT) AS previous_count, \
+                   CAST(COALESCE((SELECT SUM(count) FROM rate_counters \
+                   WHERE key = $3 AND window_start = $5), 0) AS BIGINT) AS current_count \
                    FROM articles WHERE slug = $1";
         let row = sqlx::query(sql)
             .bind(slug)
             .bind(key)
+            .bind(&limit.key)
+            .bind(previous)
+            .bind(current)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| Ok((article_from_row(&row)?, row.try_get("setting")?)))
-            .transpose()
+        row.map(|row| {
+            let room = if limit.window_ms > 0 {
+                limit.judge(
+                    row.try_get("previous_count")?,
+                    row.try_get("current_count")?,
+                    elapsed,
+                )
+            } else {
+                Counted::ALLOWED
+            };
+            Ok(SubmissionContext {
+                article: article_from_row(&row)?,
+                setting: row.try_get("setting")?,
+                room,
+            })
+        })
+        .transpose()
     }
 
     pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>> {

@@ -34,6 +34,14 @@ pub struct Counted {
     pub retry_after_ms: i64,
 }
 
+impl Counted {
+    /// Allowed, with nothing to wait for.
+    pub const ALLOWED: Counted = Counted {
+        allowed: true,
+        retry_after_ms: 0,
+    };
+}
+
 impl RateLimit {
     pub fn new(key: impl Into<String>, limit: u32, window_ms: i64) -> RateLimit {
         RateLimit {
@@ -45,15 +53,12 @@ impl RateLimit {
 
     /// Whether one more event fits, given the events already counted in the previous and the
     /// current fixed window, `elapsed` milliseconds into the current one.
-    fn judge(&self, previous: i64, current: i64, elapsed: i64) -> Counted {
+    pub(super) fn judge(&self, previous: i64, current: i64, elapsed: i64) -> Counted {
         let window = self.window_ms as f64;
         let overlap = (self.window_ms - elapsed) as f64 / window;
         let estimate = previous as f64 * overlap + current as f64 + 1.0;
         if estimate <= self.limit as f64 {
-            return Counted {
-                allowed: true,
-                retry_after_ms: 0,
-            };
+            return Counted::ALLOWED;
         }
         let allowed_after = if current + 1 > self.limit {
             // Not in this window: in the next one, this window's count fades in turn.
@@ -71,6 +76,15 @@ impl RateLimit {
             allowed: false,
             retry_after_ms: (allowed_after.ceil() as i64).max(1),
         }
+    }
+
+    /// The starts of the previous and the current fixed window at `now`, and how far into the
+    /// current one `now` is; `None` for a limit without a window.
+    pub(super) fn windows_at(&self, now: i64) -> Option<(i64, i64, i64)> {
+        (self.window_ms > 0).then(|| {
+            let (start, elapsed) = self.window_of(now);
+            (start - self.window_ms, start, elapsed)
+        })
     }
 
     fn window_of(&self, now: i64) -> (i64, i64) {
@@ -116,10 +130,7 @@ pub(crate) async fn count_in(
     limit: &RateLimit,
 ) -> Result<Counted> {
     if limit.window_ms <= 0 {
-        return Ok(Counted {
-            allowed: true,
-            retry_after_ms: 0,
-        });
+        return Ok(Counted::ALLOWED);
     }
     static NEXT_SHARD: AtomicU64 = AtomicU64::new(0);
     let shard = i64::try_from(NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS).unwrap_or(0);
@@ -256,16 +267,12 @@ impl Store {
     /// Whether one more event would fit under `limit`, without counting it: a read, so that a
     /// flood is turned away before it costs a write (or the engine's time).
     pub async fn peek(&self, limit: &RateLimit) -> Result<Counted> {
-        if limit.window_ms <= 0 {
-            return Ok(Counted {
-                allowed: true,
-                retry_after_ms: 0,
-            });
-        }
-        let (start, elapsed) = limit.window_of(now_millis());
+        let Some((previous_start, start, elapsed)) = limit.windows_at(now_millis()) else {
+            return Ok(Counted::ALLOWED);
+        };
         let mut conn = self.pool().acquire().await?;
         let (previous, current) =
-            window_counts(&mut conn, &limit.key, start - limit.window_ms, start).await?;
+            window_counts(&mut conn, &limit.key, previous_start, start).await?;
         Ok(limit.judge(previous, current, elapsed))
     }
 
