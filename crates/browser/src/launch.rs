@@ -28,14 +28,9 @@ pub fn find_chromium(test: &str) -> Option<PathBuf> {
         }),
     };
     if found.is_none() {
-        let reason = format!(
+        tribune_test_support::skip(&format!(
             "{test}: chromium is not installed (apt-get install chromium, or set TRIBUNE_CHROMIUM)"
-        );
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{reason} (CI=true: it must be)"
-        );
-        println!("skipped: {reason}");
+        ));
     }
     found
 }

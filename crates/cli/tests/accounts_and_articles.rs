@@ -1,7 +1,7 @@
 //! The `tribune` binary's account and article commands, run as a user would.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn tribune(args: &[&str], data: &Path, stdin: &str) -> Output {
@@ -110,19 +110,15 @@ fn article_import_reports_bad_files_and_keeps_importing_the_rest() {
     assert!(text(&again.stdout).contains("/articles/bridge-reopens-2"));
 }
 
-fn shared_data() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    dir.is_dir().then_some(dir)
-}
-
 #[test]
 fn importing_a_scraped_article_collapses_repeats_and_drops_the_comment_section() {
-    let Some(shared) = shared_data() else {
-        eprintln!("skipped: ../shared/data is absent (it holds the scraped seed article)");
+    let Some(article) = tribune_test_support::shared_data_or_skip(
+        "importing the scraped seed article",
+        "newsroom/seed-article.txt",
+    ) else {
         return;
     };
     let data = tempfile::tempdir().expect("temp dir");
-    let article = shared.join("newsroom/seed-article.txt");
     let output = tribune(
         &["article", "import", article.to_str().expect("path")],
         data.path(),

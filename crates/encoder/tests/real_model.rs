@@ -36,15 +36,10 @@ fn model_dir() -> Option<PathBuf> {
     if dir.join(tribune_encoder::MODEL_FILE).is_file() {
         return Some(dir);
     }
-    let reason = format!(
+    tribune_test_support::skip(&format!(
         "no encoder model in {} (run scripts/fetch-encoder.sh or set TRIBUNE_ENCODER_MODEL)",
         dir.display()
-    );
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true: {reason}"
-    );
-    eprintln!("skipped: {reason}");
+    ));
     None
 }
 
@@ -92,16 +87,8 @@ fn loaded(
 /// Every `step`-th text of each JSON Lines file the pruned vocabulary was made from (corpus,
 /// corpus-extra, newsroom examples), when `../shared/data` is beside the checkout.
 fn corpus_sample(step: usize) -> Option<Vec<String>> {
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if !data.join("corpus").is_dir() {
-        let reason = "no ../shared/data beside the checkout (the labelled data)";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true: {reason}"
-        );
-        eprintln!("skipped the corpus sample: {reason}");
-        return None;
-    }
+    tribune_test_support::shared_data_or_skip("the corpus sample", "corpus")?;
+    let data = tribune_test_support::shared_data();
     let mut files = Vec::new();
     for folder in ["corpus", "corpus-extra"] {
         let entries = std::fs::read_dir(data.join(folder)).expect("lists the corpus");

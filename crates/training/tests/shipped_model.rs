@@ -109,17 +109,12 @@ fn the_shipped_manifest_names_its_command_and_every_data_file_it_read() {
             "{name} not in {command}"
         );
         // The shared data beside the repository, when there, is the data the model was built on.
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data")
-            .join(name);
-        let Ok(bytes) = std::fs::read(&path) else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true: no ../shared/data/{name}"
-            );
-            eprintln!("skipped the hash of {name}: no ../shared/data/{name}");
+        let Some(path) =
+            tribune_test_support::shared_data_or_skip(&format!("the hash of {name}"), name)
+        else {
             continue;
         };
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let sha: String = Sha256::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))

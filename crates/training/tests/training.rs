@@ -18,21 +18,8 @@ fn fixture(name: &str) -> PathBuf {
 /// A folder of the shared data beside the repository, or `None` with the reason printed; under
 /// `CI=true` a missing folder fails the test instead.
 fn shared(folder: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(folder);
-    if dir.join("train.jsonl").exists() {
-        return Some(dir);
-    }
-    let reason = format!(
-        "no {folder} at ../shared/data/{folder} (read-only data kept outside the repository)"
-    );
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true: {reason}"
-    );
-    eprintln!("skipped: {reason}");
-    None
+    tribune_test_support::shared_data_or_skip("training", &format!("{folder}/train.jsonl"))
+        .map(|_| tribune_test_support::shared_data().join(folder))
 }
 
 fn options() -> TrainOptions {
