@@ -49,3 +49,5 @@ trap pg_cluster_stop EXIT
 cargo test --locked --workspace --features tribune/encoder --test invariants --test api \
     --test pages --test languages --test attacks --test http_fuzz --test multinode --test failover --test durability \
     --test console --test console_browser --test encoder_jobs
+# The store's own unit tests that need a database (the writer's batches).
+cargo test --locked --workspace --features tribune/encoder --lib writer::
