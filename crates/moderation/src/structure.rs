@@ -503,7 +503,7 @@ fn threats(c: &Cues, found: &mut Vec<Finding>) {
         (
             Cue::Normative,
             &[Cue::Harmed, Cue::Death, Cue::Harm],
-            3,
+            5,
             "says someone should be harmed",
         ),
         (
