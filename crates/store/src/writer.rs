@@ -267,7 +267,7 @@ mod tests {
             let result = write.await.expect("a write");
             assert_eq!(result.is_ok(), i % 3 == 0, "write {i}: {result:?}");
         }
-        let rows = sqlx::query("SELECT key FROM settings WHERE key LIKE 'k%' ORDER BY key")
+        let rows = sqlx::query("SELECT key FROM settings WHERE key LIKE 'k%'")
             .fetch_all(store.pool())
             .await
             .expect("settings");

@@ -87,9 +87,9 @@ impl Store {
         key: &str,
         limit: &RateLimit,
     ) -> Result<Option<SubmissionContext>> {
-        let now = now_millis();
-        // A limit without a window counts nothing: its windows are never read.
-        let (previous, current, elapsed) = limit.windows_at(now).unwrap_or((0, 0, 0));
+        let windows = limit.windows_at(now_millis());
+        // A limit without a window counts nothing: its windows are not looked up.
+        let (previous, current, _) = windows.unwrap_or_default();
         let sql = "SELECT id, slug, title, body, lang, comments_open, created_at, \
                    (SELECT value FROM settings WHERE key = $2) AS setting, \
                    CAST(COALESCE((SELECT SUM(count) FROM rate_counters \
@@ -106,14 +106,13 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         row.map(|row| {
-            let room = if limit.window_ms > 0 {
-                limit.judge(
+            let room = match windows {
+                Some((_, _, elapsed)) => limit.judge(
                     row.try_get("previous_count")?,
                     row.try_get("current_count")?,
                     elapsed,
-                )
-            } else {
-                Counted::ALLOWED
+                ),
+                None => Counted::ALLOWED,
             };
             Ok(SubmissionContext {
                 article: article_from_row(&row)?,
