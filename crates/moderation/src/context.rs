@@ -69,15 +69,11 @@ impl Context {
 pub(crate) fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     // Every quotation mark below starts with one of these bytes: only there is a char decoded,
-    // with its neighbours (most comments have none, or an apostrophe or two). The first check
-    // does not stop early, so that it vectorises.
-    let is_mark = |b: u8| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2 | 0xE3);
-    if !text.bytes().fold(false, |any, b| any | is_mark(b)) {
-        return spans;
-    }
+    // with its neighbours (most comments have none, or an apostrophe or two).
+    const MARKS: [u8; 5] = [b'"', b'\'', 0xC2, 0xE2, 0xE3];
     let mut open: Option<(usize, char)> = None;
     let is_alnum = |c: Option<char>| c.is_some_and(chars::is_alphanumeric);
-    for (i, _) in text.bytes().enumerate().filter(|&(_, b)| is_mark(b)) {
+    for i in positions(text.as_bytes(), &MARKS) {
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
             continue;
         };
@@ -133,18 +129,36 @@ fn sentence_breaks(text: &str) -> Vec<usize> {
             .next()
             .is_some_and(chars::is_alphanumeric)
     };
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| match b {
-            b'.' => !(letter_before(i) && letter_after(i)),
-            b'!' | b'?' | b';' | b'\n' => true,
-            0xD8 => matches!(bytes.get(i + 1), Some(0x9F | 0x9B)),
-            0xDB => bytes.get(i + 1) == Some(&0x94),
-            _ => false,
+    // A break's last byte: an ASCII mark, or the second byte of an Arabic one.
+    const ENDS: [u8; 8] = [b'.', b'!', b'?', b';', b'\n', 0x9F, 0x9B, 0x94];
+    let lead_is = |i: usize, lead: u8| i > 0 && bytes[i - 1] == lead;
+    positions(bytes, &ENDS)
+        .into_iter()
+        .filter_map(|i| match bytes[i] {
+            b'.' if letter_before(i) && letter_after(i) => None,
+            b'.' | b'!' | b'?' | b';' | b'\n' => Some(i),
+            0x9F | 0x9B if lead_is(i, 0xD8) => Some(i - 1),
+            0x94 if lead_is(i, 0xDB) => Some(i - 1),
+            _ => None,
         })
-        .map(|(i, _)| i)
         .collect()
+}
+
+/// The positions of the bytes of `set` in `bytes`, in order: found three bytes of the set at a
+/// time by memchr's vectorised search (a byte-by-byte scan took a twentieth of a comment's
+/// time), then sorted together.
+fn positions(bytes: &[u8], set: &[u8]) -> Vec<usize> {
+    let mut found = Vec::new();
+    for three in set.chunks(3) {
+        match *three {
+            [a, b, c] => found.extend(memchr::memchr3_iter(a, b, c, bytes)),
+            [a, b] => found.extend(memchr::memchr2_iter(a, b, bytes)),
+            [a] => found.extend(memchr::memchr_iter(a, bytes)),
+            _ => {}
+        }
+    }
+    found.sort_unstable();
+    found
 }
 
 #[cfg(test)]
@@ -175,5 +189,40 @@ mod tests {
         assert_eq!(c.sentence(t.find("Three").unwrap_or(0)), 2);
         assert_eq!(c.sentence(t.find("four").unwrap_or(0)), 3);
         assert_eq!(c.breaks.len(), 3, "a dot between letters ends no sentence");
+    }
+
+    /// The breaks found one byte at a time, as the vectorised search must find them.
+    fn breaks_byte_by_byte(text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        let alnum_before = |i: usize| {
+            text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(chars::is_alphanumeric)
+        };
+        let alnum_after = |i: usize| {
+            text[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(chars::is_alphanumeric)
+        };
+        (0..bytes.len())
+            .filter(|&i| match bytes[i] {
+                b'.' => !(alnum_before(i) && alnum_after(i)),
+                b'!' | b'?' | b';' | b'\n' => true,
+                0xD8 => matches!(bytes.get(i + 1), Some(0x9F | 0x9B)),
+                0xDB => bytes.get(i + 1) == Some(&0x94),
+                _ => false,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_vectorised_search_finds_the_breaks_of_a_byte_by_byte_scan(
+            text in "[a.!?;\n؟؛۔ٟڛ ب.]{0,80}",
+        ) {
+            proptest::prop_assert_eq!(sentence_breaks(&text), breaks_byte_by_byte(&text));
+        }
     }
 }

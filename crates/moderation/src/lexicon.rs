@@ -1,5 +1,5 @@
-//! Lexicons: per-language, per-category word and phrase lists with an action, compiled into one
-//! Aho-Corasick automaton over the normalised matching text.
+//! Lexicons: per-language, per-category word and phrase lists with an action, compiled into an
+//! Aho-Corasick automaton per language over the normalised matching text.
 //!
 //! File format (one entry per line, `#` starts a comment):
 //!
@@ -16,7 +16,9 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::Category;
 use crate::fasthash::FastSet;
@@ -284,13 +286,11 @@ pub struct Hit {
 /// A compiled set of lexicons.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    /// Over every entry, for comments in no served script.
-    all: Matcher,
-    /// Over the entries that can count in a Latin-script comment, and in an Arabic-script one:
-    /// an entry of the other script never does (see `engine::effective_action`), except an
-    /// `allow`, which only suppresses matches inside its own. A smaller automaton stays in cache.
-    latin: Matcher,
-    arabic: Matcher,
+    /// Per known language, over the entries that can count in a comment in it
+    /// ([`can_count_in`]): a smaller automaton has fewer states to miss in cache.
+    by_language: Vec<(Language, Matcher)>,
+    /// The same for a comment in any other language.
+    other: Matcher,
     entries: Vec<Entry>,
     /// Misspellings of the words that reject, and the words run-together text splits into.
     spelling: Spelling,
@@ -299,9 +299,20 @@ pub struct Lexicon {
 /// One automaton over some of the entries' patterns.
 #[derive(Debug, Clone)]
 struct Matcher {
-    automaton: AhoCorasick,
-    /// Pattern id → entry index.
-    pattern_entry: Vec<usize>,
+    automaton: contiguous::NFA,
+    /// Pattern id → its entry and how it may sit in a word.
+    patterns: Vec<Placing>,
+}
+
+/// A pattern's entry and how a match of it may sit in a word: read for every match, most of
+/// them inside longer words and dropped at once, without touching the entry itself.
+#[derive(Debug, Clone, Copy)]
+struct Placing {
+    entry: usize,
+    prefix_open: bool,
+    suffix_open: bool,
+    /// Whether it may count run together with other words (`spelling::eligible_kind`).
+    may_join: bool,
 }
 
 impl Matcher {
@@ -311,16 +322,24 @@ impl Matcher {
         entries: &[Entry],
         keep: impl Fn(&Entry) -> bool,
     ) -> Result<Matcher, LexiconError> {
-        let (patterns, pattern_entry): (Vec<&String>, Vec<usize>) = patterns
+        let (patterns, placings): (Vec<&String>, Vec<Placing>) = patterns
             .iter()
             .zip(pattern_entry)
             .filter(|&(_, &e)| keep(&entries[e]))
-            .map(|(p, &e)| (p, e))
+            .map(|(p, &entry)| {
+                let e = &entries[entry];
+                let placing = Placing {
+                    entry,
+                    prefix_open: e.prefix_open,
+                    suffix_open: e.suffix_open,
+                    may_join: spelling::eligible_kind(e),
+                };
+                (p, placing)
+            })
             .unzip();
-        let automaton = AhoCorasickBuilder::new()
+        // A contiguous NFA: the DFAs of these lexicons took 22-53 MB and were slower.
+        let automaton = contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
-            // A DFA: the lexicons are small and matching speed is what every comment pays.
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(patterns)
             .map_err(|e| LexiconError {
                 source: "lexicon".into(),
@@ -329,9 +348,123 @@ impl Matcher {
             })?;
         Ok(Matcher {
             automaton,
-            pattern_entry,
+            patterns: placings,
         })
     }
+
+    /// Calls `found(placing, start, end)` for every match in `text`, overlapping ones included,
+    /// in the order of an overlapping search: by end, then as the automaton lists them.
+    /// Written over the automaton's states: a comment has several matches inside longer words
+    /// for each one that counts, and the library's overlapping iterator paid a call per match.
+    fn each_match(&self, text: &str, mut found: impl FnMut(Placing, usize, usize) -> Flow) {
+        let nfa = &self.automaton;
+        let Ok(mut state) = nfa.start_state(Anchored::No) else {
+            return;
+        };
+        for (end, &byte) in (1..).zip(text.as_bytes()) {
+            state = nfa.next_state(Anchored::No, state, byte);
+            if !nfa.is_match(state) {
+                continue;
+            }
+            for k in 0..nfa.match_len(state) {
+                let pattern = nfa.match_pattern(state, k);
+                let start = end - nfa.pattern_len(pattern);
+                if found(self.patterns[pattern.as_usize()], start, end) == Flow::Stop {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Whether a walk over matches goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Next,
+    Stop,
+}
+
+/// The automata's patterns: each entry's normalised core and its variants (Turkish typed
+/// without its letters, a phrase run together, masked letters), with what spelling needs.
+struct Patterns {
+    patterns: Vec<String>,
+    /// Pattern index → entry index.
+    pattern_entry: Vec<usize>,
+    /// Function words per language, for splitting words run together.
+    glue: FastSet<(Language, String)>,
+    /// Per entry, its normalised core (none for glue and empty entries).
+    cores: Vec<Option<String>>,
+}
+
+impl Patterns {
+    fn of(entries: &[Entry]) -> Patterns {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_entry = Vec::new();
+        let mut glue = FastSet::default();
+        let mut cores: Vec<Option<String>> = Vec::with_capacity(entries.len());
+        for (idx, e) in entries.iter().enumerate() {
+            let core = e.phrase.trim_matches('*');
+            let turkish = e.lang == Language::Tr;
+            let folded = normalize(core, turkish).text;
+            if folded.is_empty() || e.kind == Kind::Glue {
+                if !folded.is_empty() {
+                    glue.insert((e.lang, folded));
+                }
+                cores.push(None);
+                continue;
+            }
+            let mut variants = vec![folded.clone()];
+            if turkish && folded.contains('ı') {
+                // Turkish is often typed without its letters.
+                variants.push(folded.replace('ı', "i"));
+            }
+            if matches!(e.kind, Kind::Guideline(_)) && folded.contains(' ') {
+                // A phrase typed as one word ("shutup", "siktirgit").
+                variants.push(folded.replace(' ', ""));
+            }
+            if maskable(e.kind) && e.action != Action::Allow && !folded.contains(' ') {
+                let chars: Vec<char> = folded.chars().collect();
+                if chars.len() >= 4 && chars.iter().all(|c| c.is_ascii_alphabetic()) {
+                    for i in 1..chars.len() - 1 {
+                        let mut one = chars.clone();
+                        one[i] = '*';
+                        variants.push(one.iter().collect());
+                        if i + 1 < chars.len() - 1 {
+                            one[i + 1] = '*';
+                            variants.push(one.iter().collect());
+                        }
+                    }
+                }
+            }
+            for v in variants {
+                patterns.push(v);
+                pattern_entry.push(idx);
+            }
+            cores.push(Some(folded));
+        }
+        Patterns {
+            patterns,
+            pattern_entry,
+            glue,
+            cores,
+        }
+    }
+}
+
+/// Whether a match of `e` can count in a comment in `lang`: its own language's entries,
+/// English swearing, an `allow` (it only suppresses matches inside its own), and another
+/// language's words of the same script (any script in a comment of another language) except
+/// its cues ("ne" is Kurmanji "not" and Turkish "what"). What is left out is what
+/// `lexical::effective_action` drops whatever the match
+/// (`every_entry_left_out_of_a_languages_automaton_is_dropped_there`).
+fn can_count_in(e: &Entry, lang: Language) -> bool {
+    let same_script = lang == Language::Other
+        || (e.lang.latin_script() && lang.latin_script())
+        || (e.lang.arabic_script() && lang.arabic_script());
+    e.lang == lang
+        || e.action == Action::Allow
+        || e.portable()
+        || (same_script && e.action != Action::Cue)
 }
 
 /// A lexicon source: a language, a file name stem (category or cue kind) and its text.
@@ -447,71 +580,29 @@ impl Lexicon {
             entries.push(make_entry(*kind, *action, *lang, phrase.trim()));
         }
 
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_entry = Vec::new();
-        let mut glue = FastSet::default();
-        let mut cores: Vec<Option<String>> = Vec::with_capacity(entries.len());
-        for (idx, e) in entries.iter().enumerate() {
-            let core = e.phrase.trim_matches('*');
-            let turkish = e.lang == Language::Tr;
-            let folded = normalize(core, turkish).text;
-            if folded.is_empty() || e.kind == Kind::Glue {
-                if !folded.is_empty() {
-                    glue.insert((e.lang, folded));
-                }
-                cores.push(None);
-                continue;
-            }
-            let mut variants = vec![folded.clone()];
-            if turkish && folded.contains('ı') {
-                // Turkish is often typed without its letters.
-                variants.push(folded.replace('ı', "i"));
-            }
-            if matches!(e.kind, Kind::Guideline(_)) && folded.contains(' ') {
-                // A phrase typed as one word ("shutup", "siktirgit").
-                variants.push(folded.replace(' ', ""));
-            }
-            if maskable(e.kind) && e.action != Action::Allow && !folded.contains(' ') {
-                let chars: Vec<char> = folded.chars().collect();
-                if chars.len() >= 4 && chars.iter().all(|c| c.is_ascii_alphabetic()) {
-                    for i in 1..chars.len() - 1 {
-                        let mut one = chars.clone();
-                        one[i] = '*';
-                        variants.push(one.iter().collect());
-                        if i + 1 < chars.len() - 1 {
-                            one[i + 1] = '*';
-                            variants.push(one.iter().collect());
-                        }
-                    }
-                }
-            }
-            for v in variants {
-                patterns.push(v);
-                pattern_entry.push(idx);
-            }
-            cores.push(Some(folded));
-        }
+        let Patterns {
+            patterns,
+            pattern_entry,
+            glue,
+            cores,
+        } = Patterns::of(&entries);
         let taken: FastSet<String> = patterns
             .iter()
             .cloned()
             .chain(glue.iter().map(|(_, w)| w.clone()))
             .collect();
         let spelling = Spelling::build(&entries, &cores, &taken, &glue);
-        let script = |latin: bool| {
-            move |e: &Entry| {
-                e.action == Action::Allow
-                    || e.portable()
-                    || if latin {
-                        e.lang.latin_script()
-                    } else {
-                        e.lang.arabic_script()
-                    }
-            }
+        let for_language = |lang| {
+            Matcher::build(&patterns, &pattern_entry, &entries, |e| {
+                can_count_in(e, lang)
+            })
         };
         Ok(Lexicon {
-            all: Matcher::build(&patterns, &pattern_entry, &entries, |_| true)?,
-            latin: Matcher::build(&patterns, &pattern_entry, &entries, script(true))?,
-            arabic: Matcher::build(&patterns, &pattern_entry, &entries, script(false))?,
+            by_language: Language::KNOWN
+                .into_iter()
+                .map(|lang| Ok((lang, for_language(lang)?)))
+                .collect::<Result<_, LexiconError>>()?,
+            other: for_language(Language::Other)?,
             entries,
             spelling,
         })
@@ -529,32 +620,36 @@ impl Lexicon {
     /// All matches on word boundaries, minus those inside an `allow` match, of the entries
     /// that can count in a comment in `lang`.
     pub fn find(&self, norm: &Normalized, lang: Language) -> Vec<Hit> {
-        let matcher = if lang.latin_script() {
-            &self.latin
-        } else if lang.arabic_script() {
-            &self.arabic
-        } else {
-            &self.all
-        };
+        let matcher = self
+            .by_language
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(&self.other, |(_, m)| m);
+        self.find_with(matcher, norm, lang)
+    }
+
+    fn find_with(&self, matcher: &Matcher, norm: &Normalized, lang: Language) -> Vec<Hit> {
         // Built on the first match that extends to its whole word.
         let mut words: Option<WordBounds> = None;
         let mut hits: Vec<Hit> = Vec::new();
-        for m in matcher.automaton.find_overlapping_iter(norm.text.as_str()) {
+        matcher.each_match(&norm.text, |p, s, t| {
             if hits.len() >= MAX_HITS {
-                break;
+                return Flow::Stop;
             }
-            let entry = matcher.pattern_entry[m.pattern().as_usize()];
-            let e = &self.entries[entry];
-            let (s, t) = (m.start(), m.end());
+            let entry = p.entry;
             let bounded =
-                (e.prefix_open || norm.is_word_start(s)) && (e.suffix_open || norm.is_word_end(t));
+                (p.prefix_open || norm.is_word_start(s)) && (p.suffix_open || norm.is_word_end(t));
             if !bounded {
+                if !p.may_join {
+                    return Flow::Next;
+                }
                 // Inside a longer word: it counts when that word is it run together with known
                 // words ("whatthefuckisthis").
+                let e = &self.entries[entry];
                 let own = e.lang == lang || e.portable();
                 let core = &norm.text[s..t];
                 let one_word = !core.contains(' ');
-                if own && one_word && core.chars().count() >= 3 && spelling::eligible_kind(e) {
+                if own && one_word && core.chars().count() >= 3 {
                     let w = words.get_or_insert_with(|| WordBounds::new(&norm.text));
                     let (ws, we) = (w.start(s), w.end(t));
                     let before = &norm.text[ws..s];
@@ -568,13 +663,13 @@ impl Lexicon {
                         });
                     }
                 }
-                continue;
+                return Flow::Next;
             }
-            let (s, t) = if e.prefix_open || e.suffix_open {
+            let (s, t) = if p.prefix_open || p.suffix_open {
                 let w = words.get_or_insert_with(|| WordBounds::new(&norm.text));
                 (
-                    if e.prefix_open { w.start(s) } else { s },
-                    if e.suffix_open { w.end(t) } else { t },
+                    if p.prefix_open { w.start(s) } else { s },
+                    if p.suffix_open { w.end(t) } else { t },
                 )
             } else {
                 (s, t)
@@ -585,7 +680,8 @@ impl Lexicon {
                 end: t,
                 edit: None,
             });
-        }
+            Flow::Next
+        });
         self.add_misspellings(norm, lang, &mut hits);
         dedup_hits(&mut hits);
         // An allow excuses the shorter words listed inside it ("cock*" in "cocktail"), not a
@@ -612,8 +708,13 @@ impl Lexicon {
     /// Adds a hit for each word that no listed word of the kinds that reject covers and that
     /// is a misspelling of one.
     fn add_misspellings(&self, norm: &Normalized, lang: Language, hits: &mut Vec<Hit>) {
-        // Words a listed word of any kind already covers are what they are, not misspellings.
-        let covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        // Words a listed word of any kind already covers are what they are, not misspellings
+        // (listed words that cannot count here are no words here).
+        let covered: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| can_count_in(&self.entries[h.entry], lang))
+            .map(|h| (h.start, h.end))
+            .collect();
         let mut at = 0;
         for word in crate::normalize::words(&norm.text) {
             let end = at + word.len();
@@ -621,8 +722,8 @@ impl Lexicon {
             if word.len() >= 3
                 && hits.len() < MAX_HITS
                 && !is_covered
-                && !self.spelling.is_function_word(lang, word)
                 && let Some(f) = self.spelling.fuzzy(word, at, lang)
+                && !self.spelling.is_function_word(lang, word)
             {
                 hits.push(Hit {
                     entry: f.entry,
@@ -775,7 +876,7 @@ mod tests {
     }
 
     fn phrases(lex: &Lexicon, text: &str) -> Vec<String> {
-        lex.find(&normalize(text, false), Language::Other)
+        lex.find(&normalize(text, false), Language::En)
             .into_iter()
             .filter(|h| lex.entry(h.entry).kind != Kind::Allow)
             .map(|h| lex.entry(h.entry).phrase.clone())
@@ -829,5 +930,114 @@ mod tests {
     fn builtin_lexicons_compile() {
         let lex = Lexicon::build(builtin_sources(), &[]).expect("built-in lexicons compile");
         assert!(lex.len() > 300);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_match_walk_finds_what_an_overlapping_search_finds(
+            patterns in proptest::collection::vec("[ab c]{1,5}", 1..40),
+            text in "[ab cd]{0,60}",
+        ) {
+            let entries = vec![make_entry(Kind::Allow, Action::Allow, Language::En, "x"); 1];
+            let owners = vec![0; patterns.len()];
+            let matcher = Matcher::build(&patterns, &owners, &entries, |_| true)
+                .expect("patterns compile");
+            let mut walked = Vec::new();
+            matcher.each_match(&text, |_, s, t| {
+                walked.push((s, t));
+                Flow::Next
+            });
+            let reference = aho_corasick::AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("patterns compile");
+            let searched: Vec<(usize, usize)> = reference
+                .find_overlapping_iter(&text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            proptest::prop_assert_eq!(walked, searched);
+        }
+    }
+
+    #[test]
+    fn every_entry_left_out_of_a_languages_automaton_is_dropped_there() {
+        let lex = Lexicon::build(builtin_sources(), &[]).expect("built-in lexicons compile");
+        let mut left_out = 0;
+        for lang in Language::KNOWN.into_iter().chain([Language::Other]) {
+            for e in lex.entries.iter().filter(|e| !can_count_in(e, lang)) {
+                left_out += 1;
+                // The matches most likely to count: long, in either script, ASCII or not.
+                for matched in ["abcdefghij", "ابتثجحخدذر"] {
+                    assert_eq!(
+                        crate::lexical::effective_action(e, lang, matched, matched),
+                        None,
+                        "{} entry {:?} would count in {}",
+                        e.lang.code(),
+                        e.phrase,
+                        lang.code()
+                    );
+                }
+            }
+        }
+        assert!(left_out > 1000, "only {left_out} entries left out");
+    }
+
+    /// What a comment's hits come to: those that count, with their action.
+    fn counting(
+        lex: &Lexicon,
+        norm: &Normalized,
+        text: &str,
+        lang: Language,
+        hits: Vec<Hit>,
+    ) -> Vec<(usize, usize, usize, Action)> {
+        hits.into_iter()
+            .filter_map(|h| {
+                let (s, t) = norm.original_span(h.start, h.end);
+                let action = crate::lexical::effective_action(
+                    lex.entry(h.entry),
+                    lang,
+                    &norm.text[h.start..h.end],
+                    text.get(s..t).unwrap_or(""),
+                )?;
+                Some((h.entry, h.start, h.end, action))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_languages_automaton_finds_every_hit_that_counts_there() {
+        let lex = Lexicon::build(builtin_sources(), &[]).expect("built-in lexicons compile");
+        let p = Patterns::of(&lex.entries);
+        let every = Matcher::build(&p.patterns, &p.pattern_entry, &lex.entries, |_| true)
+            .expect("built-in lexicons compile");
+        let suite = [
+            include_str!("../functional/en.txt"),
+            include_str!("../functional/ar.txt"),
+            include_str!("../functional/ckb.txt"),
+            include_str!("../functional/kmr.txt"),
+            include_str!("../functional/tr.txt"),
+            include_str!("../functional/fa.txt"),
+        ];
+        let mut compared = 0;
+        for text in suite
+            .iter()
+            .flat_map(|f| f.lines())
+            .filter_map(|l| l.splitn(4, '|').nth(3).map(str::trim))
+        {
+            // Each text read as every language, its own and the others.
+            for lang in Language::KNOWN.into_iter().chain([Language::Other]) {
+                let norm = normalize(text, lang == Language::Tr);
+                let own = lex.find(&norm, lang);
+                let all = lex.find_with(&every, &norm, lang);
+                assert_eq!(
+                    counting(&lex, &norm, text, lang, own),
+                    counting(&lex, &norm, text, lang, all),
+                    "{text:?} read as {}",
+                    lang.code()
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 5000, "only {compared} readings compared");
     }
 }

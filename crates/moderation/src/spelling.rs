@@ -12,7 +12,9 @@
 //! `penistone` do not split that way.
 
 use crate::Category;
-use crate::fasthash::{FastMap, FastSet};
+use std::hash::{BuildHasher, BuildHasherDefault};
+
+use crate::fasthash::{FastMap, FastSet, FxHasher};
 use crate::lang::Language;
 use crate::lexicon::{Action, Cue, Entry, Kind};
 
@@ -209,12 +211,86 @@ struct Variants {
     whole: FastMap<String, (usize, Edit)>,
     /// [`Anchor::Start`] and [`Anchor::End`]: edge → the variants there.
     open: [FastMap<String, Vec<OpenVariant>>; 3],
+    /// One bit per hash of every key above (whole variants and edges): most words of a
+    /// comment hit a clear bit and are known to be no misspelling without a table lookup.
+    keys: KeyFilter,
+}
+
+/// A set of hashes, one bit each: a clear bit says a key is absent, a set bit that it may be
+/// there (about one word in ten of a comment, at these tables' sizes, then looked up).
+#[derive(Debug, Clone)]
+struct KeyFilter(Box<[u64]>);
+
+impl KeyFilter {
+    /// 2^15 bits (4 KiB), for a few thousand keys.
+    const BITS: u32 = 15;
+
+    fn insert(&mut self, key: &str) {
+        let (i, bit) = Self::place(hash(key));
+        self.0[i] |= bit;
+    }
+
+    /// Whether the key of hash `h` may be in the set.
+    fn may_hold(&self, h: u64) -> bool {
+        let (i, bit) = Self::place(h);
+        self.0[i] & bit != 0
+    }
+
+    fn place(h: u64) -> (usize, u64) {
+        // FxHash mixes into its top bits; lossless, the shifted hash has BITS bits.
+        let h = (h >> (64 - Self::BITS)) as usize;
+        (h / 64, 1 << (h % 64))
+    }
+}
+
+fn hash(key: &str) -> u64 {
+    BuildHasherDefault::<FxHasher>::default().hash_one(key)
+}
+
+/// A word of a comment with the hashes its lookups need, each computed once for the tables of
+/// its language and English swearing's.
+struct Probe<'a> {
+    word: &'a str,
+    whole: u64,
+    start: u64,
+    /// The last three chars' hash: only Arabic has variants anchored there, so it is taken
+    /// when asked for.
+    end: std::cell::OnceCell<u64>,
+}
+
+impl<'a> Probe<'a> {
+    fn new(word: &'a str) -> Probe<'a> {
+        Probe {
+            word,
+            whole: hash(word),
+            start: hash(edge(word, Anchor::Start)),
+            end: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn edge_hash(&self, anchor: Anchor) -> u64 {
+        match anchor {
+            Anchor::End => *self.end.get_or_init(|| hash(edge(self.word, Anchor::End))),
+            Anchor::Start => self.start,
+            Anchor::Whole => self.whole,
+        }
+    }
+}
+
+impl Default for KeyFilter {
+    fn default() -> KeyFilter {
+        KeyFilter(vec![0; (1 << Self::BITS) / 64].into_boxed_slice())
+    }
 }
 
 impl Variants {
     fn insert(&mut self, anchor: Anchor, variant: String, hit: (usize, Edit), insult: bool) {
         // Where two entries share a misspelling, the insult wins: it is the one the structure
         // stage can aim at someone.
+        self.keys.insert(match anchor {
+            Anchor::Whole => &variant,
+            _ => edge(&variant, anchor),
+        });
         if anchor == Anchor::Whole {
             let slot = self.whole.entry(variant).or_insert(hit);
             if insult {
@@ -232,8 +308,11 @@ impl Variants {
         }
     }
 
-    fn find(&self, word: &str) -> Option<(usize, Edit)> {
-        if let Some(&v) = self.whole.get(word) {
+    fn find(&self, probe: &Probe<'_>) -> Option<(usize, Edit)> {
+        let word = probe.word;
+        if self.keys.may_hold(probe.whole)
+            && let Some(&v) = self.whole.get(word)
+        {
             return Some(v);
         }
         // A misspelled stem takes an ending of a few letters (`fcuking`, `aptlsın`), and a
@@ -245,6 +324,9 @@ impl Variants {
         for anchor in [Anchor::Start, Anchor::End] {
             let groups = &self.open[anchor as usize];
             if groups.is_empty() {
+                continue;
+            }
+            if !self.keys.may_hold(probe.edge_hash(anchor)) {
                 continue;
             }
             let Some(group) = groups.get(edge(word, anchor)) else {
@@ -341,11 +423,12 @@ impl Spelling {
     /// language only, and English swearing everywhere: across languages a one-letter edit is
     /// too often a real word.
     pub fn fuzzy(&self, word: &str, at: usize, lang: Language) -> Option<Fuzzy> {
+        let probe = Probe::new(word);
         let (entry, edit) = self
             .by_language
             .get(&lang)
-            .and_then(|v| v.find(word))
-            .or_else(|| self.portable.find(word))?;
+            .and_then(|v| v.find(&probe))
+            .or_else(|| self.portable.find(&probe))?;
         Some(Fuzzy {
             entry,
             start: at,
