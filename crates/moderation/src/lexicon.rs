@@ -14,6 +14,7 @@
 //! `ال`, `fuck` + `ing`); without it the entry must sit on word boundaries. Entries go through
 //! the same normalisation as comments, so `sh1t` and `shit` are one entry.
 
+use std::ops::ControlFlow;
 use std::sync::LazyLock;
 
 use aho_corasick::automaton::Automaton;
@@ -356,7 +357,11 @@ impl Matcher {
     /// in the order of an overlapping search: by end, then as the automaton lists them.
     /// Written over the automaton's states: a comment has several matches inside longer words
     /// for each one that counts, and the library's overlapping iterator paid a call per match.
-    fn each_match(&self, text: &str, mut found: impl FnMut(Placing, usize, usize) -> Flow) {
+    fn each_match(
+        &self,
+        text: &str,
+        mut found: impl FnMut(Placing, usize, usize) -> ControlFlow<()>,
+    ) {
         let nfa = &self.automaton;
         let Ok(mut state) = nfa.start_state(Anchored::No) else {
             return;
@@ -369,19 +374,12 @@ impl Matcher {
             for k in 0..nfa.match_len(state) {
                 let pattern = nfa.match_pattern(state, k);
                 let start = end - nfa.pattern_len(pattern);
-                if found(self.patterns[pattern.as_usize()], start, end) == Flow::Stop {
+                if found(self.patterns[pattern.as_usize()], start, end).is_break() {
                     return;
                 }
             }
         }
     }
-}
-
-/// Whether a walk over matches goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flow {
-    Next,
-    Stop,
 }
 
 /// The automata's patterns: each entry's normalised core and its variants (Turkish typed
@@ -634,14 +632,14 @@ impl Lexicon {
         let mut hits: Vec<Hit> = Vec::new();
         matcher.each_match(&norm.text, |p, s, t| {
             if hits.len() >= MAX_HITS {
-                return Flow::Stop;
+                return ControlFlow::Break(());
             }
             let entry = p.entry;
             let bounded =
                 (p.prefix_open || norm.is_word_start(s)) && (p.suffix_open || norm.is_word_end(t));
             if !bounded {
                 if !p.may_join {
-                    return Flow::Next;
+                    return ControlFlow::Continue(());
                 }
                 // Inside a longer word: it counts when that word is it run together with known
                 // words ("whatthefuckisthis").
@@ -663,7 +661,7 @@ impl Lexicon {
                         });
                     }
                 }
-                return Flow::Next;
+                return ControlFlow::Continue(());
             }
             let (s, t) = if p.prefix_open || p.suffix_open {
                 let w = words.get_or_insert_with(|| WordBounds::new(&norm.text));
@@ -680,7 +678,7 @@ impl Lexicon {
                 end: t,
                 edit: None,
             });
-            Flow::Next
+            ControlFlow::Continue(())
         });
         self.add_misspellings(norm, lang, &mut hits);
         dedup_hits(&mut hits);
@@ -945,7 +943,7 @@ mod tests {
             let mut walked = Vec::new();
             matcher.each_match(&text, |_, s, t| {
                 walked.push((s, t));
-                Flow::Next
+                ControlFlow::Continue(())
             });
             let reference = aho_corasick::AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)

@@ -11,9 +11,9 @@
 //! known words (function words, targets, listed words): `scunthorpe`, `cockburn`,
 //! `penistone` do not split that way.
 
-use crate::Category;
 use std::hash::{BuildHasher, BuildHasherDefault};
 
+use crate::Category;
 use crate::fasthash::{FastMap, FastSet, FxHasher};
 use crate::lang::Language;
 use crate::lexicon::{Action, Cue, Entry, Kind};
@@ -243,6 +243,12 @@ impl KeyFilter {
     }
 }
 
+impl Default for KeyFilter {
+    fn default() -> KeyFilter {
+        KeyFilter(vec![0; (1 << Self::BITS) / 64].into_boxed_slice())
+    }
+}
+
 fn hash(key: &str) -> u64 {
     BuildHasherDefault::<FxHasher>::default().hash_one(key)
 }
@@ -277,20 +283,14 @@ impl<'a> Probe<'a> {
     }
 }
 
-impl Default for KeyFilter {
-    fn default() -> KeyFilter {
-        KeyFilter(vec![0; (1 << Self::BITS) / 64].into_boxed_slice())
-    }
-}
-
 impl Variants {
     fn insert(&mut self, anchor: Anchor, variant: String, hit: (usize, Edit), insult: bool) {
-        // Where two entries share a misspelling, the insult wins: it is the one the structure
-        // stage can aim at someone.
         self.keys.insert(match anchor {
             Anchor::Whole => &variant,
             _ => edge(&variant, anchor),
         });
+        // Where two entries share a misspelling, the insult wins: it is the one the structure
+        // stage can aim at someone.
         if anchor == Anchor::Whole {
             let slot = self.whole.entry(variant).or_insert(hit);
             if insult {
