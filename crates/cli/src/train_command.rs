@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use tribune_learned::{FeatureConfig, TrainConfig};
+use tribune_learned::{FeatureConfig, HiddenConfig, TrainConfig};
 use tribune_training::{
     ClassBalance, DEFAULT_MASKS, Mask, NORMALISER, Stage, TrainOptions, engine_input, load_corpora,
     train_model, utc_now, write_outputs,
@@ -120,6 +120,29 @@ pub struct TrainArgs {
     /// L2 penalty of the heads.
     #[arg(long, default_value_t = tribune_learned::dense_train_config().l2)]
     pub heads_l2: f32,
+    /// Rectified units of the hidden layer the heads share; 0 trains logistic heads straight
+    /// over the input (with --heads-epochs, --heads-learning-rate and --heads-l2).
+    #[arg(long, value_name = "N", default_value_t = HiddenConfig::default().units)]
+    pub heads_hidden: usize,
+    /// Passes over the data for heads over a hidden layer.
+    #[arg(long, value_name = "N", default_value_t = HiddenConfig::default().epochs)]
+    pub hidden_epochs: u32,
+    /// Adam's step size for heads over a hidden layer.
+    #[arg(long, default_value_t = HiddenConfig::default().learning_rate)]
+    pub hidden_learning_rate: f32,
+    /// L2 penalty of the hidden layer and the heads over it.
+    #[arg(long, default_value_t = HiddenConfig::default().l2)]
+    pub hidden_l2: f32,
+    /// Share of hidden units dropped from each training example's pass.
+    #[arg(long, default_value_t = HiddenConfig::default().dropout)]
+    pub hidden_dropout: f32,
+    /// Examples per Adam step.
+    #[arg(long, value_name = "N", default_value_t = HiddenConfig::default().batch)]
+    pub hidden_batch: usize,
+    /// Networks trained from consecutive seeds and averaged into the one layer the heads read
+    /// (its units: --heads-hidden × N).
+    #[arg(long, value_name = "N", default_value_t = HiddenConfig::default().networks)]
+    pub hidden_networks: usize,
     #[command(flatten)]
     pub encoder: crate::encoder_commands::EncoderArgs,
 }
@@ -320,6 +343,16 @@ fn train_heads(
             class_weight_power: args.class_weight_power,
             ..tribune_learned::dense_train_config()
         },
+        hidden: (args.heads_hidden > 0).then_some(HiddenConfig {
+            units: args.heads_hidden,
+            epochs: args.hidden_epochs,
+            learning_rate: args.hidden_learning_rate,
+            l2: args.hidden_l2,
+            dropout: args.hidden_dropout,
+            batch: args.hidden_batch,
+            networks: args.hidden_networks,
+            seed: args.seed,
+        }),
         masks,
         class_balance: args.class_balance,
         rows_every: args.encoder_rows_every.clone(),

@@ -104,10 +104,10 @@ fn embed_writes_one_unit_embedding_per_record_with_its_id() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("embedded 2 texts"));
 }
 
-/// An insinuation about a group with no word any list holds: with auto-approval on the fast
-/// stages approve it; the encoder stage's heads doubt it (between `approve_below` and
-/// `review_at`, 0.40 with the shipped heads), so a human decides.
-const UNLISTED_INSINUATION: &str = "Typical of them to complain about everything.";
+/// A group compared to animals with no word any list holds: with auto-approval on the fast
+/// stages approve it; the encoder stage's heads doubt it (`offensive` between
+/// `approve_below` and `review_at`, 0.62 with the shipped heads), so a human decides.
+const UNLISTED_COMPARISON: &str = "They breed like rabbits and then ask for our money.";
 
 fn approving_policy(dir: &std::path::Path) -> PathBuf {
     let path = dir.join("policy.toml");
@@ -127,13 +127,13 @@ fn check_holds_back_what_the_encoder_doubts_and_says_why() {
             "--policy",
             policy,
             "--no-encoder",
-            UNLISTED_INSINUATION,
+            UNLISTED_COMPARISON,
         ],
         &dir,
     );
     let fast = String::from_utf8_lossy(&fast.stdout);
     assert!(fast.starts_with("decision: approve"), "{fast}");
-    let output = tribune(&["check", "--policy", policy, UNLISTED_INSINUATION], &dir);
+    let output = tribune(&["check", "--policy", policy, UNLISTED_COMPARISON], &dir);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("decision: review"), "{stdout}");
@@ -173,7 +173,7 @@ fn moderate_reads_with_the_encoder_stage_and_without_it_on_request() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("tribune runs");
-        let line = serde_json::json!({"id": 1, "text": UNLISTED_INSINUATION, "lang": "en"});
+        let line = serde_json::json!({"id": 1, "text": UNLISTED_COMPARISON, "lang": "en"});
         std::io::Write::write_all(
             child.stdin.as_mut().expect("stdin"),
             format!("{line}\n").as_bytes(),

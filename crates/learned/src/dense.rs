@@ -1,10 +1,13 @@
 //! Dense heads: multi-label logistic regressions over a fixed-width input (a sentence
-//! embedding and a few numbers beside it), stacked per language with another scorer's margin
-//! into one calibrated probability, and their compact file.
+//! embedding and a few numbers beside it), or over a hidden layer of rectified units they
+//! share, stacked per language with another scorer's margin into one calibrated
+//! probability, and their compact file.
 //!
-//! Training reuses [`train`](crate::train) (masked labels, class balance per group, AdaGrad,
-//! seeded shuffling) on standardised inputs; calibration reuses Platt's smoothed targets and
-//! the thresholds of [`language_thresholds`](crate::language_thresholds).
+//! Heads straight over the input train with [`train`](crate::train) (masked labels, class
+//! balance per group, AdaGrad, seeded shuffling) on standardised inputs; heads over a hidden
+//! layer train with it by Adam ([`HiddenConfig`]), the same labels and class weights.
+//! Calibration reuses Platt's smoothed targets and the thresholds of
+//! [`language_thresholds`](crate::language_thresholds).
 //!
 //! File layout (little-endian):
 //!
@@ -16,7 +19,8 @@
 //! | embedding dimension (`u16`), max tokens (`u16`) | 4 |
 //! | extra inputs (`u8`), each: name length (`u8`), name | 1 + … |
 //! | per input: mean (`f32`), scale (`f32`) | 8 × inputs |
-//! | heads (`u8`, = 7), each: name length, name, bias (`f32`), weights (`f32` × inputs), stack (3 × `f32`), thresholds | … |
+//! | hidden units (`u16`, 0 for none), each: bias (`f32`), weights (`f32` × inputs) | 2 + … |
+//! | heads (`u8`, = 7), each: name length, name, bias (`f32`), weights (`f32` × units, or × inputs without a hidden layer), stack (3 × `f32`), thresholds | … |
 //! | languages (`u8`), each: code length, code, head mask (`u8`), per set head: stack, thresholds | … |
 //! | FNV-1a 64 checksum of all preceding bytes (`u64`) | 8 |
 //!
@@ -26,15 +30,16 @@
 use crate::calibrate::{MIN_LANGUAGE_CLASS, ThresholdTargets, language_thresholds};
 use crate::error::LearnedError;
 use crate::features::{FeatureConfig, MIN_BITS, SparseVector};
+use crate::hidden::{HiddenConfig, HiddenLayer, MAX_UNITS, dot, train_network};
 use crate::model::{
     HEAD_COUNT, Head, Reader, Thresholds, open_sealed, seal, sigmoid, valid_language,
     write_thresholds,
 };
-use crate::train::{Example, Labels, Progress, TrainConfig, train};
+use crate::train::{Example, Labels, Progress, TrainConfig, class_weights_of, train};
 
 const MAGIC: &[u8; 4] = b"TDH1";
-/// The dense heads file format this build reads and writes.
-pub const DENSE_VERSION: u16 = 1;
+/// The dense heads file format this build reads and writes (2: the hidden layer).
+pub const DENSE_VERSION: u16 = 2;
 /// Widest input a file may hold (embedding and extras together).
 const MAX_INPUTS: usize = 4096;
 
@@ -212,7 +217,10 @@ pub struct DenseHeads {
     extras: Vec<String>,
     mean: Vec<f32>,
     scale: Vec<f32>,
-    /// Head-major: head `h`'s weights are `weights[h * inputs..][..inputs]`.
+    /// The layer the heads read instead of the input, where there is one.
+    hidden: Option<HiddenLayer>,
+    /// Head-major: head `h`'s weights are `weights[h * width..][..width]`, `width` being the
+    /// hidden layer's units or else the inputs.
     weights: Vec<f32>,
     biases: [f32; HEAD_COUNT],
     global: [(Stack, Thresholds); HEAD_COUNT],
@@ -234,30 +242,7 @@ impl DenseHeads {
         config: &TrainConfig,
         progress: impl FnMut(Progress),
     ) -> Result<DenseHeads, LearnedError> {
-        let inputs = dimension + extras.len();
-        if inputs == 0 || inputs > MAX_INPUTS {
-            return Err(LearnedError::InvalidConfig(format!(
-                "{inputs} inputs, expected 1..={MAX_INPUTS}"
-            )));
-        }
-        if let Some((k, e)) = examples
-            .iter()
-            .enumerate()
-            .find(|(_, e)| e.input.len() != inputs)
-        {
-            return Err(LearnedError::InvalidConfig(format!(
-                "example {k} has {} inputs, expected {inputs}",
-                e.input.len()
-            )));
-        }
-        if let Some(k) = examples
-            .iter()
-            .position(|e| e.input.iter().any(|v| !v.is_finite()))
-        {
-            return Err(LearnedError::InvalidConfig(format!(
-                "example {k} has an input that is not finite"
-            )));
-        }
+        let inputs = check_examples(dimension, extras, examples)?;
         let (mean, scale) = standardisation(examples, inputs);
         let bits = (usize::BITS - (inputs - 1).leading_zeros()).max(u32::from(MIN_BITS)) as u8;
         let features = FeatureConfig {
@@ -292,8 +277,50 @@ impl DenseHeads {
             extras: extras.iter().map(|s| (*s).to_owned()).collect(),
             mean,
             scale,
+            hidden: None,
             weights,
             biases: trained.biases,
+            global: [(Stack::IDENTITY, Thresholds::default()); HEAD_COUNT],
+            languages: Vec::new(),
+        })
+    }
+
+    /// Trains heads over a hidden layer of `config.units` rectified units, both together,
+    /// with class weights of `class_weight_power` per group (as [`TrainConfig`]'s), and
+    /// identity stacks: [`calibrate_dense`] fits them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn train_hidden(
+        name: &str,
+        dimension: usize,
+        max_tokens: usize,
+        extras: &[&str],
+        examples: &[DenseExample],
+        config: &HiddenConfig,
+        class_weight_power: f32,
+        progress: impl FnMut(Progress),
+    ) -> Result<DenseHeads, LearnedError> {
+        let inputs = check_examples(dimension, extras, examples)?;
+        let (mean, scale) = standardisation(examples, inputs);
+        let standardised: Vec<Vec<f32>> = examples
+            .iter()
+            .map(|e| standardise(&e.input, &mean, &scale))
+            .collect();
+        let labels: Vec<Labels> = examples.iter().map(|e| e.labels).collect();
+        let class_weights = class_weights_of(
+            examples.iter().map(|e| (e.labels, e.group)),
+            class_weight_power,
+        );
+        let net = train_network(&standardised, &labels, &class_weights, config, progress)?;
+        Ok(DenseHeads {
+            name: name.to_owned(),
+            dimension,
+            max_tokens,
+            extras: extras.iter().map(|s| (*s).to_owned()).collect(),
+            mean,
+            scale,
+            hidden: Some(net.hidden),
+            weights: net.head_weights,
+            biases: net.head_biases,
             global: [(Stack::IDENTITY, Thresholds::default()); HEAD_COUNT],
             languages: Vec::new(),
         })
@@ -323,6 +350,18 @@ impl DenseHeads {
         self.dimension + self.extras.len()
     }
 
+    /// Units in the hidden layer (0: the heads read the input itself).
+    pub fn hidden_units(&self) -> usize {
+        self.hidden.as_ref().map_or(0, HiddenLayer::units)
+    }
+
+    /// How many values each head weighs: the hidden units, or else the inputs.
+    fn head_width(&self) -> usize {
+        self.hidden
+            .as_ref()
+            .map_or(self.inputs(), HiddenLayer::units)
+    }
+
     /// Every head's raw margin for an embedding and the extras beside it.
     pub fn margins(
         &self,
@@ -338,16 +377,19 @@ impl DenseHeads {
                 self.extras.len()
             )));
         }
-        let inputs = self.inputs();
         let x: Vec<f32> = embedding
             .iter()
             .chain(extras)
             .enumerate()
             .map(|(i, &v)| (v - self.mean[i]) * self.scale[i])
             .collect();
+        let read = match &self.hidden {
+            Some(layer) => layer.forward(&x),
+            None => x,
+        };
+        let width = read.len();
         Ok(std::array::from_fn(|h| {
-            let w = &self.weights[h * inputs..][..inputs];
-            self.biases[h] + w.iter().zip(&x).map(|(w, x)| w * x).sum::<f32>()
+            self.biases[h] + dot(&self.weights[h * width..][..width], &read)
         }))
     }
 
@@ -429,12 +471,21 @@ impl DenseHeads {
             out.extend_from_slice(&m.to_le_bytes());
             out.extend_from_slice(&s.to_le_bytes());
         }
+        out.extend_from_slice(&(self.hidden_units() as u16).to_le_bytes());
+        if let Some(layer) = &self.hidden {
+            for (u, b) in layer.biases.iter().enumerate() {
+                out.extend_from_slice(&b.to_le_bytes());
+                for w in &layer.weights[u * layer.inputs..][..layer.inputs] {
+                    out.extend_from_slice(&w.to_le_bytes());
+                }
+            }
+        }
         out.push(HEAD_COUNT as u8);
-        let inputs = self.inputs();
+        let width = self.head_width();
         for h in Head::ALL {
             write_name(&mut out, h.as_str());
             out.extend_from_slice(&self.biases[h.index()].to_le_bytes());
-            for w in &self.weights[h.index() * inputs..][..inputs] {
+            for w in &self.weights[h.index() * width..][..width] {
                 out.extend_from_slice(&w.to_le_bytes());
             }
             write_stack(&mut out, self.global[h.index()]);
@@ -475,6 +526,33 @@ impl DenseHeads {
             mean.push(r.finite("input mean")?);
             scale.push(r.finite("input scale")?);
         }
+        let units_at = r.pos;
+        let units = usize::from(r.u16("hidden units")?);
+        if units > MAX_UNITS {
+            return Err(r.corrupt(
+                "hidden units",
+                units_at,
+                format!("{units}, expected at most {MAX_UNITS}"),
+            ));
+        }
+        let hidden = if units == 0 {
+            None
+        } else {
+            let mut weights = Vec::with_capacity(units * inputs);
+            let mut biases = Vec::with_capacity(units);
+            for _ in 0..units {
+                biases.push(r.finite("hidden bias")?);
+                for _ in 0..inputs {
+                    weights.push(r.finite("hidden weight")?);
+                }
+            }
+            Some(HiddenLayer {
+                inputs,
+                weights,
+                biases,
+            })
+        };
+        let width = if units == 0 { inputs } else { units };
         let heads_at = r.pos;
         let heads = r.u8("head count")?;
         if usize::from(heads) != HEAD_COUNT {
@@ -484,7 +562,7 @@ impl DenseHeads {
                 format!("{heads}, expected {HEAD_COUNT}"),
             ));
         }
-        let mut weights = Vec::with_capacity(HEAD_COUNT * inputs);
+        let mut weights = Vec::with_capacity(HEAD_COUNT * width);
         let mut biases = [0.0f32; HEAD_COUNT];
         let mut global = [(Stack::IDENTITY, Thresholds::default()); HEAD_COUNT];
         for h in Head::ALL {
@@ -498,7 +576,7 @@ impl DenseHeads {
                 ));
             }
             biases[h.index()] = r.finite("head bias")?;
-            for _ in 0..inputs {
+            for _ in 0..width {
                 weights.push(r.finite("head weight")?);
             }
             global[h.index()] = read_stack(&mut r)?;
@@ -538,12 +616,56 @@ impl DenseHeads {
             extras,
             mean,
             scale,
+            hidden,
             weights,
             biases,
             global,
             languages,
         })
     }
+}
+
+/// The width of `examples`' inputs (`dimension + extras`), once every one is that wide and
+/// finite.
+fn check_examples(
+    dimension: usize,
+    extras: &[&str],
+    examples: &[DenseExample],
+) -> Result<usize, LearnedError> {
+    let inputs = dimension + extras.len();
+    if inputs == 0 || inputs > MAX_INPUTS {
+        return Err(LearnedError::InvalidConfig(format!(
+            "{inputs} inputs, expected 1..={MAX_INPUTS}"
+        )));
+    }
+    if let Some((k, e)) = examples
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.input.len() != inputs)
+    {
+        return Err(LearnedError::InvalidConfig(format!(
+            "example {k} has {} inputs, expected {inputs}",
+            e.input.len()
+        )));
+    }
+    if let Some(k) = examples
+        .iter()
+        .position(|e| e.input.iter().any(|v| !v.is_finite()))
+    {
+        return Err(LearnedError::InvalidConfig(format!(
+            "example {k} has an input that is not finite"
+        )));
+    }
+    Ok(inputs)
+}
+
+/// One input standardised by `mean` and `scale`.
+fn standardise(input: &[f32], mean: &[f32], scale: &[f32]) -> Vec<f32> {
+    input
+        .iter()
+        .zip(mean.iter().zip(scale))
+        .map(|(&v, (m, s))| (v - m) * s)
+        .collect()
 }
 
 /// Per input, the mean and the inverse standard deviation over `examples` (scale 1 for an
@@ -728,6 +850,24 @@ mod tests {
         (out, meta)
     }
 
+    /// Synthetic dev examples and their stack rows with `heads`' margins.
+    fn dev_rows(heads: &DenseHeads) -> (Vec<DenseExample>, Vec<StackRow>) {
+        let (dev_x, meta) = synthetic(400, 2);
+        let rows = dev_x
+            .iter()
+            .zip(meta)
+            .map(|(e, (language, source))| StackRow {
+                encoder: heads.margins(&e.input[..8], &e.input[8..]).expect("fits"),
+                learned: [0.0; HEAD_COUNT],
+                labels: e.labels,
+                language,
+                source,
+                sets_thresholds: true,
+            })
+            .collect();
+        (dev_x, rows)
+    }
+
     fn trained() -> (DenseHeads, Vec<StackRow>) {
         let (train_x, _) = synthetic(600, 1);
         let mut heads = DenseHeads::train(
@@ -740,19 +880,7 @@ mod tests {
             |_| {},
         )
         .expect("trains");
-        let (dev_x, meta) = synthetic(400, 2);
-        let rows: Vec<StackRow> = dev_x
-            .iter()
-            .zip(meta)
-            .map(|(e, (language, source))| StackRow {
-                encoder: heads.margins(&e.input[..8], &e.input[8..]).expect("fits"),
-                learned: [0.0; HEAD_COUNT],
-                labels: e.labels,
-                language,
-                source,
-                sets_thresholds: true,
-            })
-            .collect();
+        let (_, rows) = dev_rows(&heads);
         let set = calibrate_dense(&mut heads, &rows, &ThresholdTargets::default());
         assert!(set.contains(&("en".to_owned(), Head::Threat)), "{set:?}");
         (heads, rows)
@@ -906,6 +1034,65 @@ mod tests {
         seal(&mut bad);
         let e = DenseHeads::from_bytes(&bad).expect_err("not finite");
         assert!(e.to_string().contains("not finite"), "{e}");
+    }
+
+    #[test]
+    fn heads_over_a_hidden_layer_learn_round_trip_and_refuse_damage() {
+        let (train_x, _) = synthetic(600, 1);
+        let config = HiddenConfig {
+            units: 12,
+            epochs: 20,
+            batch: 32,
+            learning_rate: 1e-2,
+            networks: 1,
+            ..HiddenConfig::default()
+        };
+        let mut heads = DenseHeads::train_hidden(
+            "test-heads",
+            8,
+            128,
+            &["constant"],
+            &train_x,
+            &config,
+            0.5,
+            |_| {},
+        )
+        .expect("trains");
+        assert_eq!(heads.hidden_units(), 12);
+        let (dev_x, rows) = dev_rows(&heads);
+        let right = rows
+            .iter()
+            .filter(|r| {
+                (r.encoder[Head::Threat.index()] > 0.0) == r.labels.get(Head::Threat).expect("set")
+            })
+            .count();
+        assert!(right > 360, "{right} of 400 right");
+        calibrate_dense(&mut heads, &rows, &ThresholdTargets::default());
+
+        let bytes = heads.to_bytes();
+        let back = DenseHeads::from_bytes(&bytes).expect("reads");
+        assert_eq!(back, heads);
+        let e = &dev_x[0];
+        assert_eq!(
+            back.margins(&e.input[..8], &e.input[8..]).expect("fits"),
+            heads.margins(&e.input[..8], &e.input[8..]).expect("fits")
+        );
+        // The units count sits after the name, the dimensions, the extra's name and the
+        // input statistics; more units than a file may hold is refused by name.
+        let at = 4 + 2 + 1 + "test-heads".len() + 4 + 1 + 1 + "constant".len() + 8 * 9;
+        assert_eq!(&bytes[at..at + 2], &12u16.to_le_bytes());
+        let mut body = bytes[..bytes.len() - 8].to_vec();
+        body[at..at + 2].copy_from_slice(&u16::MAX.to_le_bytes());
+        seal(&mut body);
+        let e = DenseHeads::from_bytes(&body).expect_err("too many units");
+        assert!(e.to_string().contains("hidden units"), "{e}");
+        // A version-1 file (no hidden layer field) is refused, not misread.
+        let mut old = bytes.clone();
+        old[4..6].copy_from_slice(&1u16.to_le_bytes());
+        assert!(matches!(
+            DenseHeads::from_bytes(&old),
+            Err(LearnedError::UnsupportedVersion { found: 1, .. })
+        ));
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod calibrate;
 mod dense;
 mod error;
 mod features;
+mod hidden;
 mod model;
 mod train;
 
@@ -69,5 +70,6 @@ pub use dense::{
 };
 pub use error::LearnedError;
 pub use features::{FeatureConfig, Featurizer, MAX_BITS, MAX_CHARS, MIN_BITS, SparseVector};
+pub use hidden::HiddenConfig;
 pub use model::{Calibration, HEAD_COUNT, Head, InLanguage, Model, Scores, Thresholds};
 pub use train::{Example, Labels, Progress, TrainConfig, TrainedWeights, train};

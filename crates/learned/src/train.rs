@@ -159,10 +159,10 @@ impl TrainedWeights {
 }
 
 /// SplitMix64: a tiny, well-mixed generator, so shuffles are fixed by the seed alone.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -181,7 +181,17 @@ impl SplitMix64 {
         }
     }
 
-    fn shuffle<T>(&mut self, items: &mut [T]) {
+    /// Uniform in `[0, 1)`, from the top 53 bits.
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in `[-1, 1)`.
+    pub(crate) fn symmetric(&mut self) -> f32 {
+        (self.unit() * 2.0 - 1.0) as f32
+    }
+
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.below(i as u64 + 1) as usize;
             items.swap(i, j);
@@ -192,11 +202,19 @@ impl SplitMix64 {
 /// Per example and head, the class weight of its label (1 where the label is unknown): see
 /// [`TrainConfig::class_weight_power`].
 fn class_weights(examples: &[Example], power: f32) -> Vec<[f32; HEAD_COUNT]> {
+    class_weights_of(examples.iter().map(|e| (e.labels, e.group)), power)
+}
+
+/// [`class_weights`] for examples given as their labels and group.
+pub(crate) fn class_weights_of(
+    examples: impl Iterator<Item = (Labels, u32)> + Clone,
+    power: f32,
+) -> Vec<[f32; HEAD_COUNT]> {
     let mut counts: BTreeMap<u32, [[u64; 2]; HEAD_COUNT]> = BTreeMap::new();
-    for e in examples {
-        let c = counts.entry(e.group).or_default();
+    for (labels, group) in examples.clone() {
+        let c = counts.entry(group).or_default();
         for h in Head::ALL {
-            if let Some(y) = e.labels.get(h) {
+            if let Some(y) = labels.get(h) {
                 c[h.index()][usize::from(y)] += 1;
             }
         }
@@ -215,11 +233,10 @@ fn class_weights(examples: &[Example], power: f32) -> Vec<[f32; HEAD_COUNT]> {
         })
         .collect();
     examples
-        .iter()
-        .map(|e| {
-            let w = &weights[&e.group];
+        .map(|(labels, group)| {
+            let w = &weights[&group];
             std::array::from_fn(|h| {
-                e.labels
+                labels
                     .get(Head::ALL[h])
                     .map_or(1.0, |y| w[h][usize::from(y)])
             })

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tribune_learned::{
-    DenseExample, DenseHeads, HEAD_COUNT, Head, Labels, Progress, StackRow, ThresholdTargets,
-    TrainConfig, calibrate_dense, dense_train_config,
+    DenseExample, DenseHeads, HEAD_COUNT, Head, HiddenConfig, Labels, Progress, StackRow,
+    ThresholdTargets, TrainConfig, calibrate_dense, dense_train_config,
 };
 use tribune_moderation::{ENCODER_EXTRAS, EncoderInputs, Policy, encoder_inputs};
 
@@ -151,7 +151,11 @@ pub struct HeadsOptions {
     pub name: String,
     /// The command that rebuilds the file, for the manifest.
     pub command: String,
+    /// The logistic heads' settings; with `hidden`, only its class weight power is read.
     pub train: TrainConfig,
+    /// Heads over a hidden layer trained with these settings, instead of straight over the
+    /// input.
+    pub hidden: Option<HiddenConfig>,
     pub targets: ThresholdTargets,
     pub masks: Vec<Mask>,
     pub class_balance: ClassBalance,
@@ -171,6 +175,7 @@ impl Default for HeadsOptions {
             name: "tribune-encoder-heads".to_owned(),
             command: "tribune train --encoder-heads models/tribune-encoder-heads.bin".to_owned(),
             train: dense_train_config(),
+            hidden: Some(HiddenConfig::default()),
             targets: ThresholdTargets::default(),
             masks: crate::pipeline::DEFAULT_MASKS
                 .iter()
@@ -204,13 +209,12 @@ pub struct HeadsManifest {
     pub train_rows: usize,
     pub dev_rows: usize,
     pub seed: u64,
-    pub epochs: u32,
-    pub learning_rate: f32,
-    pub rate_decay: f32,
-    pub l2: f32,
     pub class_weight_power: f32,
     pub class_balance: &'static str,
-    pub average_last: u32,
+    /// How the heads trained: straight over the input (AdaGrad), or over a hidden layer
+    /// (Adam); the other is absent.
+    pub logistic: Option<LogisticSettings>,
+    pub hidden: Option<HiddenSettings>,
     pub masks: Vec<String>,
     pub target_precision: f64,
     pub min_support: usize,
@@ -220,6 +224,28 @@ pub struct HeadsManifest {
     /// The learned stage alone on dev, and the heads stacked with it.
     pub dev_learned: Report,
     pub dev_encoder: Report,
+}
+
+/// The settings of heads trained straight over the input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogisticSettings {
+    pub epochs: u32,
+    pub learning_rate: f32,
+    pub rate_decay: f32,
+    pub l2: f32,
+    pub average_last: u32,
+}
+
+/// The settings of heads trained over a hidden layer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HiddenSettings {
+    pub units: usize,
+    pub epochs: u32,
+    pub learning_rate: f32,
+    pub l2: f32,
+    pub dropout: f32,
+    pub batch: usize,
+    pub networks: usize,
 }
 
 /// What a heads run produces.
@@ -354,15 +380,27 @@ pub fn train_heads(
                 .unwrap_or(0) as u32,
         });
     }
-    let mut heads = DenseHeads::train(
-        &options.name,
-        dimension,
-        options.max_tokens,
-        &ENCODER_EXTRAS,
-        &examples,
-        &options.train,
-        |p| progress(HeadsStage::Training(p)),
-    )?;
+    let mut heads = match &options.hidden {
+        Some(hidden) => DenseHeads::train_hidden(
+            &options.name,
+            dimension,
+            options.max_tokens,
+            &ENCODER_EXTRAS,
+            &examples,
+            hidden,
+            options.train.class_weight_power,
+            |p| progress(HeadsStage::Training(p)),
+        )?,
+        None => DenseHeads::train(
+            &options.name,
+            dimension,
+            options.max_tokens,
+            &ENCODER_EXTRAS,
+            &examples,
+            &options.train,
+            |p| progress(HeadsStage::Training(p)),
+        )?,
+    };
     drop(examples);
 
     progress(HeadsStage::Calibrating);
@@ -453,14 +491,25 @@ pub fn train_heads(
         functional_repeat: options.functional_repeat,
         train_rows: train.len(),
         dev_rows: dev.len(),
-        seed: t.seed,
-        epochs: t.epochs,
-        learning_rate: t.learning_rate,
-        rate_decay: t.rate_decay,
-        l2: t.l2,
+        seed: options.hidden.map_or(t.seed, |h| h.seed),
         class_weight_power: t.class_weight_power,
         class_balance: options.class_balance.as_str(),
-        average_last: t.average_last,
+        logistic: options.hidden.is_none().then_some(LogisticSettings {
+            epochs: t.epochs,
+            learning_rate: t.learning_rate,
+            rate_decay: t.rate_decay,
+            l2: t.l2,
+            average_last: t.average_last,
+        }),
+        hidden: options.hidden.map(|h| HiddenSettings {
+            units: h.units,
+            epochs: h.epochs,
+            learning_rate: h.learning_rate,
+            l2: h.l2,
+            dropout: h.dropout,
+            batch: h.batch,
+            networks: h.networks,
+        }),
         masks: options.masks.iter().map(Mask::to_string).collect(),
         target_precision: options.targets.precision,
         min_support: options.targets.min_support,
