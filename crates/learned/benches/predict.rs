@@ -1,6 +1,7 @@
 //! Cost of the learned stage per comment: features and prediction of every head, from the
 //! normalised text, its signal tokens and its language, as the engine calls it; and the cost
-//! of the evidence for a flagged comment, how much each of its words adds to a head.
+//! of the evidence for a flagged comment, how much each of its words adds to a head; and the
+//! encoder heads' margins for one embedding (the committed heads file).
 //! `cargo bench -p tribune-learned --bench predict`; divan reports the time per comment.
 //!
 //! The model is the committed `models/tribune-learned.bin` when present (so the weight table
@@ -12,7 +13,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use divan::counter::ItemsCount;
-use tribune_learned::{FeatureConfig, HEAD_COUNT, Head, Model};
+use tribune_learned::{DenseHeads, FeatureConfig, HEAD_COUNT, Head, Model};
 
 fn main() {
     let m = model();
@@ -155,4 +156,29 @@ fn word_contributions(bencher: divan::Bencher) {
             ));
         }
     });
+}
+
+/// The encoder heads' margins for one embedding, the part of the encoder stage after the
+/// encoder itself: the committed `models/tribune-encoder-heads.bin` (its hidden layer and the
+/// seven heads over it) on a fixed unit-length embedding and zero rule evidence.
+#[divan::bench]
+fn encoder_heads(bencher: divan::Bencher) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/tribune-encoder-heads.bin");
+    let heads = std::fs::read(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| DenseHeads::from_bytes(&b).map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let raw: Vec<f32> = (0..heads.dimension() as u64)
+        .map(|k| (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as f32 / 16_777_216.0 - 0.5)
+        .collect();
+    let length = raw.iter().map(|v| v * v).sum::<f32>().sqrt();
+    let embedding: Vec<f32> = raw.iter().map(|v| v / length).collect();
+    let extras = vec![0.0; heads.extras().len()];
+    eprintln!(
+        "encoder heads: {} hidden units over {} + {} inputs",
+        heads.hidden_units(),
+        heads.dimension(),
+        extras.len()
+    );
+    bencher.bench(|| divan::black_box(heads.margins(divan::black_box(&embedding), &extras)));
 }
