@@ -61,7 +61,12 @@ impl HiddenConfig {
                 self.units
             ));
         }
-        if self.networks == 0 || self.units * self.networks > MAX_UNITS {
+        if self.networks == 0
+            || self
+                .units
+                .checked_mul(self.networks)
+                .is_none_or(|n| n > MAX_UNITS)
+        {
             return bad(format!(
                 "{} networks of {} units, expected 1 or more and at most {MAX_UNITS} units in all",
                 self.networks, self.units
@@ -299,11 +304,16 @@ pub(crate) fn train_network(
         .map(|k| {
             let seed = config.seed.wrapping_add(k as u64);
             train_one(inputs, labels, class_weights, config, seed, |p| {
+                // Saturating: an absurd epoch count must not overflow the progress figures.
                 progress(Progress {
-                    epoch: k as u32 * config.epochs + p.epoch,
-                    epochs: config.networks as u32 * config.epochs,
-                    done: k as u64 * per_network + p.done,
-                    total: config.networks as u64 * per_network,
+                    epoch: (k as u32)
+                        .saturating_mul(config.epochs)
+                        .saturating_add(p.epoch),
+                    epochs: (config.networks as u32).saturating_mul(config.epochs),
+                    done: (k as u64)
+                        .saturating_mul(per_network)
+                        .saturating_add(p.done),
+                    total: (config.networks as u64).saturating_mul(per_network),
                     loss: p.loss,
                 })
             })
@@ -595,6 +605,13 @@ mod tests {
                 HiddenConfig {
                     units: 2048,
                     networks: 3,
+                    ..HiddenConfig::default()
+                },
+                "networks",
+            ),
+            (
+                HiddenConfig {
+                    networks: usize::MAX,
                     ..HiddenConfig::default()
                 },
                 "networks",
