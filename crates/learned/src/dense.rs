@@ -253,10 +253,10 @@ impl DenseHeads {
             .iter()
             .map(|e| Example {
                 features: SparseVector::from_pairs(
-                    e.input
-                        .iter()
+                    standardise(&e.input, &mean, &scale)
+                        .into_iter()
                         .enumerate()
-                        .map(|(i, &v)| (i as u32, (v - mean[i]) * scale[i]))
+                        .map(|(i, v)| (i as u32, v))
                         .collect(),
                 ),
                 labels: e.labels,
@@ -377,12 +377,7 @@ impl DenseHeads {
                 self.extras.len()
             )));
         }
-        let x: Vec<f32> = embedding
-            .iter()
-            .chain(extras)
-            .enumerate()
-            .map(|(i, &v)| (v - self.mean[i]) * self.scale[i])
-            .collect();
+        let x = standardise(embedding.iter().chain(extras), &self.mean, &self.scale);
         let read = match &self.hidden {
             Some(layer) => layer.forward(&x),
             None => x,
@@ -659,10 +654,14 @@ fn check_examples(
     Ok(inputs)
 }
 
-/// One input standardised by `mean` and `scale`.
-fn standardise(input: &[f32], mean: &[f32], scale: &[f32]) -> Vec<f32> {
+/// One input (its values in order) standardised by `mean` and `scale`.
+fn standardise<'a>(
+    input: impl IntoIterator<Item = &'a f32>,
+    mean: &[f32],
+    scale: &[f32],
+) -> Vec<f32> {
     input
-        .iter()
+        .into_iter()
         .zip(mean.iter().zip(scale))
         .map(|(&v, (m, s))| (v - m) * s)
         .collect()
