@@ -9,7 +9,7 @@
 
 use crate::error::LearnedError;
 use crate::model::{HEAD_COUNT, Head, sigmoid};
-use crate::train::{Labels, Progress, SplitMix64};
+use crate::train::{DEFAULT_SEED, Labels, Progress, SplitMix64};
 
 /// Most hidden units a file may hold.
 pub(crate) const MAX_UNITS: usize = 4096;
@@ -47,7 +47,7 @@ impl Default for HiddenConfig {
             dropout: 0.2,
             batch: 256,
             networks: 3,
-            seed: 0x7472_6962_756e_6531,
+            seed: DEFAULT_SEED,
         }
     }
 }

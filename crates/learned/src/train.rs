@@ -53,6 +53,10 @@ pub struct Example {
     pub group: u32,
 }
 
+/// The seed the shipped models were trained with ("tribune1"), the learned stage's and the
+/// encoder heads' alike.
+pub(crate) const DEFAULT_SEED: u64 = 0x7472_6962_756e_6531;
+
 /// Training settings. The defaults are the ones the shipped model was trained with.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainConfig {
@@ -80,7 +84,7 @@ impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
             epochs: 12,
-            seed: 0x7472_6962_756e_6531,
+            seed: DEFAULT_SEED,
             learning_rate: 0.5,
             rate_decay: 0.5,
             l2: 3e-3,
